@@ -1,0 +1,40 @@
+//! `openirp`: one binary for the IRP server and the tools around it.
+
+mod bench;
+mod serve;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "openirp",
+    version,
+    about = "OpenIRP: a NIC-compatible e-Invoice Registration Portal"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the IRP server (NIC e-Invoice API, key publication, sandbox test-data API).
+    Serve(serve::ServeArgs),
+    /// Measure Generate IRN end to end over HTTP against the RSA-2048 signing rate of this machine.
+    Bench(bench::BenchArgs),
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("OPENIRP_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match cli.command {
+        Command::Serve(args) => serve::run(args),
+        Command::Bench(args) => bench::run(args),
+    }
+}

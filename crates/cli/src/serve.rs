@@ -1,0 +1,130 @@
+//! `openirp serve`.
+
+use anyhow::Context as _;
+use clap::{Args, ValueEnum};
+use openirp_server::{Config, Mode, Shared};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ModeArg {
+    Sandbox,
+    Production,
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "OPENIRP_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Where the database and the keys live.
+    #[arg(long, env = "OPENIRP_DATA_DIR", default_value = "./openirp-data")]
+    pub data_dir: PathBuf,
+    /// sandbox: test-data API and movable clock; production: neither.
+    #[arg(long, env = "OPENIRP_MODE", value_enum, default_value = "sandbox")]
+    pub mode: ModeArg,
+    /// Auth token lifetime in minutes (NIC: 360).
+    #[arg(long, env = "OPENIRP_TOKEN_MINUTES", default_value_t = 360, value_parser = clap::value_parser!(i64).range(1..=10_080))]
+    pub token_minutes: i64,
+    /// Refuse get-by-IRN/by-document for IRNs older than 2 days (NIC's error 2283).
+    #[arg(long, env = "OPENIRP_EMULATE_2DAY_LIMIT")]
+    pub emulate_two_day_limit: bool,
+    /// Largest accepted request body in bytes.
+    #[arg(long, env = "OPENIRP_MAX_BODY_BYTES", default_value_t = 4 * 1024 * 1024)]
+    pub max_body_bytes: usize,
+    /// Two-digit prefix of the AckNos this node mints (give each node its own).
+    #[arg(long, env = "OPENIRP_ACK_PREFIX", default_value_t = 11, value_parser = clap::value_parser!(u8).range(10..=99))]
+    pub ack_prefix: u8,
+}
+
+impl ServeArgs {
+    /// The server configuration these flags describe.
+    pub fn config(&self) -> Config {
+        let mut config = Config::new(&self.data_dir);
+        config.listen = self.listen;
+        config.mode = match self.mode {
+            ModeArg::Sandbox => Mode::Sandbox,
+            ModeArg::Production => Mode::Production,
+        };
+        config.token_minutes = self.token_minutes;
+        config.emulate_two_day_limit = self.emulate_two_day_limit;
+        config.max_body_bytes = self.max_body_bytes;
+        config.ack_prefix = self.ack_prefix;
+        if config.mode == Mode::Production {
+            config.issuer = "OpenIRP".to_string();
+        }
+        config
+    }
+}
+
+pub fn run(args: ServeArgs) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let state = openirp_server::open(args.config())
+            .await
+            .context("starting the server")?;
+        let listener = openirp_server::bind(&state).await?;
+        print_banner(&state, listener.local_addr()?);
+        openirp_server::serve(state, listener, shutdown_signal()).await?;
+        tracing::info!("stopped; every acknowledged IRN is on disk");
+        Ok(())
+    })
+}
+
+fn print_banner(state: &Shared, addr: SocketAddr) {
+    let c = &state.config;
+    let k = &state.keys;
+    let reused = if k.created { "created" } else { "reused" };
+    let url = format!("http://{addr}");
+    println!(
+        "OpenIRP {} — NIC-compatible e-Invoice IRP, {} mode",
+        env!("CARGO_PKG_VERSION"),
+        c.mode.as_str()
+    );
+    println!("  listening      {url}");
+    println!(
+        "  data           {} (SQLite, WAL, durable commits)",
+        c.data_dir.display()
+    );
+    println!(
+        "  auth key       {} ({reused}); public key at {url}/keys/auth-public.pem",
+        k.auth_key_path.display()
+    );
+    println!(
+        "  signing key    {} ({reused})",
+        k.signing_key_path.display()
+    );
+    println!(
+        "  certificate    {} (kid {}); also {url}/keys/signing-cert.pem",
+        k.signing_cert_path.display(),
+        k.signing.kid()
+    );
+    println!("  token lifetime {} minutes", c.token_minutes);
+    if c.mode == Mode::Sandbox {
+        println!(
+            "  test taxpayer  curl -s -X POST {url}/sandbox/v1/taxpayers -H 'content-type: application/json' -d '{{\"state_code\":\"29\"}}'"
+        );
+    }
+}
+
+/// Ctrl-C or SIGTERM: stop accepting, finish in-flight requests, flush the store.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

@@ -1,0 +1,24 @@
+//! The OpenIRP SDK core: a NIC e-invoice wire client.
+//!
+//! It speaks the NIC IRP protocol as NIC's own clients do, so it works with
+//! OpenIRP and with any NIC-compatible IRP:
+//!
+//! * [`NicClient::authenticate`]: v1.04 login (RSA-encrypted credentials,
+//!   AppKey, SEK unwrapping).
+//! * [`NicClient::post_encrypted`] / [`NicClient::get_encrypted`]: SEK-encrypted
+//!   envelopes with the NIC headers, and typed helpers per endpoint.
+//! * [`parse_envelope`]: lenient parsing of `Status`/`Data`/`ErrorDetails`/`InfoDtls`.
+//! * [`verify_signed`]: offline check of `SignedInvoice` / `SignedQRCode`.
+
+mod auth;
+mod client;
+mod envelope;
+mod error;
+mod verify;
+pub mod wire;
+
+pub use auth::{AuthRequest, Credentials, Session, build_auth_request, session_from_auth_response};
+pub use client::NicClient;
+pub use envelope::{Envelope, decrypt_data, encrypted_request_body, parse_envelope};
+pub use error::{ClientError, NicError};
+pub use verify::verify_signed;

@@ -1,0 +1,15 @@
+//! The e-invoice domain: the INV-01 schema as data, its canonical form, the typed invoice the rules read,
+//! GSTIN, IRN, state codes, masters and IST time. Pure code: no I/O.
+
+pub mod canonical;
+pub mod gstin;
+pub mod invoice;
+pub mod irn;
+pub mod masters;
+pub mod payload;
+pub mod schema;
+pub mod states;
+pub mod time;
+
+pub use canonical::{SchemaError, canonicalise_invoice};
+pub use invoice::Invoice;

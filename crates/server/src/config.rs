@@ -1,0 +1,61 @@
+//! Server settings, set by the CLI from flags and `OPENIRP_*` environment variables.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// `sandbox` offers self-service test data and a movable clock; `production` offers neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Sandbox,
+    Production,
+}
+
+impl Mode {
+    /// The name used on the command line and in the banner.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Sandbox => "sandbox",
+            Mode::Production => "production",
+        }
+    }
+}
+
+/// Everything the server needs to start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub mode: Mode,
+    /// Auth token lifetime; NIC's production value is 360 minutes.
+    pub token_minutes: i64,
+    /// Emulate NIC's 2-day limit on the get APIs (error 2283); off by default: data is served for life.
+    pub emulate_two_day_limit: bool,
+    /// Largest request body accepted (5002 above it).
+    pub max_body_bytes: usize,
+    /// Items per invoice (2173 above it).
+    pub max_items: usize,
+    /// The two leading digits of every AckNo this node mints.
+    pub ack_prefix: u8,
+    /// The `iss` claim of signed invoices and QR codes.
+    pub issuer: String,
+    /// Whether commits wait for the disk (fsync); only tests that do not care turn this off.
+    pub durable: bool,
+}
+
+impl Config {
+    /// Defaults for a data directory: sandbox mode on 127.0.0.1:8080.
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: data_dir.into(),
+            mode: Mode::Sandbox,
+            token_minutes: 360,
+            emulate_two_day_limit: false,
+            max_body_bytes: 4 * 1024 * 1024,
+            max_items: 1000,
+            ack_prefix: 11,
+            issuer: "OpenIRP Sandbox".to_string(),
+            durable: true,
+        }
+    }
+}

@@ -1,0 +1,216 @@
+//! `POST /eicore/v1.03/Invoice`: Generate IRN. Decrypt, check the schema, run every business rule,
+//! compute the IRN, sign the invoice and the QR code, and store the acknowledgement durably before
+//! answering. The store's unique key on the IRN decides duplicates, also under concurrency.
+
+use super::codes;
+use super::envelope::{ErrorDetail, Failure, NicResult, Success};
+use super::irn_data::{IrnData, dupirn_info};
+use super::payload::{decrypt_json, envelope_data, read_body};
+use super::session::{Caller, authenticate};
+use crate::state::Shared;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use chrono::{Datelike, NaiveDate};
+use openirp_model::canonical::{Canon, SchemaError};
+use openirp_model::payload::{signed_invoice_data, signed_qr_data};
+use openirp_model::time::{format_ist, ist_datetime};
+use openirp_model::{Invoice, canonicalise_invoice};
+use openirp_rules::{Context, GstinStatus, Tolerances};
+use openirp_store::{EInvoice, GstinRecord, InsertOutcome};
+use serde_json::json;
+
+/// Generate IRN.
+pub async fn generate(State(state): State<Shared>, headers: HeaderMap, body: Body) -> Response {
+    generate_irn(&state, &headers, body).await.into_response()
+}
+
+async fn generate_irn(state: &Shared, headers: &HeaderMap, body: Body) -> NicResult {
+    let caller = authenticate(state, headers).await?;
+    let bytes = read_body(body, state.config.max_body_bytes).await?;
+    let payload = decrypt_json(caller.sek(), &envelope_data(&bytes)?)?;
+    let canon = canonicalise_invoice(&payload).map_err(schema_failure)?;
+    let invoice = Invoice::from_canonical(&canon).ok_or(Failure::code(codes::APPLICATION_ERROR))?;
+    check_business_rules(state, &caller, &invoice).await?;
+
+    let irn = invoice.irn();
+    // A cheap read spares two RSA signatures on the common retry; the insert below still decides.
+    if let Some(existing) = state
+        .store
+        .get_einvoice(&irn)
+        .await
+        .map_err(store_failure)?
+    {
+        return Err(duplicate(&existing));
+    }
+    let now = state.now();
+    let ack_no = state
+        .acks
+        .next(state.store.as_ref(), ist_datetime(now).year())
+        .await
+        .map_err(store_failure)?;
+    let ack_dt = format_ist(now);
+    let invoice_data = signed_invoice_data(&canon, ack_no, &ack_dt, &irn);
+    let qr_data = signed_qr_data(&canon, &invoice, &irn, &ack_dt);
+    let (signed_invoice, signed_qr) = sign_both(state, invoice_data, qr_data).await?;
+
+    let record = EInvoice {
+        irn,
+        seller_gstin: invoice.seller_gstin().to_string(),
+        buyer_gstin: invoice.buyer_gstin().to_string(),
+        doc_type: invoice.doc_type.clone(),
+        doc_no: invoice.doc_no.clone(),
+        doc_date: invoice.doc_date_text.clone(),
+        fin_year: invoice.financial_year(),
+        ack_no: i64::try_from(ack_no).unwrap_or(i64::MAX),
+        ack_dt: now,
+        signed_invoice,
+        signed_qr,
+        status: "ACT".to_string(),
+        cancel_reason: None,
+        cancel_remark: None,
+        cancelled_at: None,
+        total_inv_value: canon
+            .get("ValDtls")
+            .and_then(|v| v.lexeme_at("TotInvVal"))
+            .unwrap_or("0")
+            .to_string(),
+        created_by_user: caller.session.username.clone(),
+        created_by_client: caller.session.client_id.clone(),
+    };
+    match state
+        .store
+        .insert_einvoice(record.clone())
+        .await
+        .map_err(store_failure)?
+    {
+        InsertOutcome::Inserted => {}
+        InsertOutcome::Duplicate(existing) => return Err(duplicate(&existing)),
+    }
+    let json = serde_json::to_vec(&IrnData::from(&record))
+        .map_err(|_| Failure::code(codes::APPLICATION_ERROR))?;
+    let reply = Success::encrypted(caller.sek(), &json);
+    Ok(if has_ewb_request(&canon) {
+        reply.with_info(ewb_not_available())
+    } else {
+        reply
+    })
+}
+
+/// Every schema violation as one `ErrorDetails` entry.
+fn schema_failure(errors: Vec<SchemaError>) -> Failure {
+    Failure::many(
+        errors
+            .into_iter()
+            .map(|e| ErrorDetail {
+                code: codes::SCHEMA_INVALID.to_string(),
+                message: e.to_string(),
+            })
+            .collect(),
+    )
+}
+
+fn store_failure<E: std::fmt::Display>(e: E) -> Failure {
+    tracing::error!(error = %e, "store failure");
+    Failure::code(codes::APPLICATION_ERROR)
+}
+
+/// 2150 with the original acknowledgement, or 2278 if the document's IRN was cancelled.
+fn duplicate(existing: &EInvoice) -> Failure {
+    if existing.status == "CNL" {
+        Failure::code(codes::CANCELLED_DOC_NUMBER)
+    } else {
+        Failure::code(codes::DUPLICATE_IRN).with_info(dupirn_info(existing))
+    }
+}
+
+/// Runs the rules catalogue with the parties' master records; every error comes back at once.
+async fn check_business_rules(
+    state: &Shared,
+    caller: &Caller,
+    invoice: &Invoice,
+) -> Result<(), Failure> {
+    let store = &state.store;
+    let buyer_gstin = invoice.buyer_gstin();
+    let (seller, buyer) = tokio::join!(store.get_gstin(invoice.seller_gstin()), async {
+        if buyer_gstin == openirp_model::gstin::URP {
+            Ok(None)
+        } else {
+            store.get_gstin(buyer_gstin).await
+        }
+    });
+    let seller = seller.map_err(store_failure)?.map(|r| gstin_status(&r));
+    let buyer = buyer.map_err(store_failure)?.map(|r| gstin_status(&r));
+    let ctx = Context {
+        caller_gstin: caller.gstin(),
+        today: openirp_model::time::ist_date(state.now()),
+        seller: seller.as_ref(),
+        buyer: buyer.as_ref(),
+        enforce_checksum: true,
+        max_items: state.config.max_items,
+        tolerances: Tolerances::default(),
+    };
+    let errors = openirp_rules::validate(invoice, &ctx);
+    if errors.is_empty() {
+        return Ok(());
+    }
+    Err(Failure::many(
+        errors
+            .into_iter()
+            .map(|e| ErrorDetail {
+                code: e.code.to_string(),
+                message: e.message,
+            })
+            .collect(),
+    ))
+}
+
+/// What the rules need of a GSTIN master record.
+fn gstin_status(r: &GstinRecord) -> GstinStatus {
+    let date = |d: &Option<String>| {
+        d.as_deref()
+            .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+    };
+    GstinStatus {
+        gstin: r.gstin.clone(),
+        status: r.status.clone(),
+        txp_type: r.txp_type.clone(),
+        dt_reg: date(&r.dt_reg),
+        dt_dreg: date(&r.dt_dreg),
+        checksum_exempt: r.checksum_exempt,
+    }
+}
+
+/// Signs the invoice and the QR code on the blocking pool, at most one job per core at a time.
+async fn sign_both(
+    state: &Shared,
+    invoice_data: String,
+    qr_data: String,
+) -> Result<(String, String), Failure> {
+    let _permit = state
+        .signers
+        .acquire()
+        .await
+        .map_err(|_| Failure::code(codes::APPLICATION_ERROR))?;
+    let st = state.clone();
+    tokio::task::spawn_blocking(move || {
+        let signer = &st.keys.signing;
+        (
+            signer.sign_nic(&invoice_data, &st.config.issuer),
+            signer.sign_nic(&qr_data, &st.config.issuer),
+        )
+    })
+    .await
+    .map_err(|_| Failure::code(("2147", "Unable to sign invoice, Pl try after some time")))
+}
+
+fn has_ewb_request(canon: &Canon) -> bool {
+    canon.get("EwbDtls").is_some()
+}
+
+/// The IRN is issued; the e-way bill part is not offered yet, and the client is told so plainly.
+fn ewb_not_available() -> serde_json::Value {
+    json!([{"InfCd": "ADDNLNFO", "Desc": "The IRN was generated. EwbDtls were kept in the signed invoice, \
+        but this server does not generate e-way bills yet: EwbNo is null."}])
+}

@@ -1,0 +1,88 @@
+use crate::harness::TestServer;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_are_published_and_agree_with_each_other() {
+    let server = TestServer::start().await;
+    let pem = server.auth_public_key().await;
+    assert!(pem.starts_with("-----BEGIN PUBLIC KEY-----"), "{pem}");
+    let cert = server.signing_cert().await;
+    assert!(cert.starts_with("-----BEGIN CERTIFICATE-----"));
+
+    let jwks: serde_json::Value = server
+        .http
+        .get(server.url("/.well-known/jwks.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let jwk = &jwks["keys"][0];
+    let kid = jwk["kid"].as_str().unwrap();
+    assert_eq!(kid.len(), 40);
+    assert!(
+        kid.bytes()
+            .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
+    );
+    let kid_bytes: Vec<u8> = (0..20)
+        .map(|i| u8::from_str_radix(&kid[2 * i..2 * i + 2], 16).unwrap())
+        .collect();
+    assert_eq!(
+        jwk["x5t"].as_str().unwrap(),
+        URL_SAFE_NO_PAD.encode(&kid_bytes)
+    );
+    assert_eq!(jwk["alg"], "RS256");
+
+    // The JWK's modulus and exponent verify what the server signs, as an independent library sees it.
+    let tp = server.new_taxpayer("29").await;
+    let client = server.logged_in(&tp).await;
+    let doc = crate::harness::intra_state_invoice(&tp.gstin, "29AWGPV7107B1Z1", "29", "K/1");
+    let out = client.generate_irn(doc.as_bytes()).await.unwrap();
+    let jws = out["SignedInvoice"].as_str().unwrap();
+    let key = jsonwebtoken::DecodingKey::from_rsa_components(
+        jwk["n"].as_str().unwrap(),
+        jwk["e"].as_str().unwrap(),
+    )
+    .unwrap();
+    let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+    validation.required_spec_claims.clear();
+    validation.validate_exp = false;
+    validation.validate_aud = false;
+    let token = jsonwebtoken::decode::<serde_json::Value>(jws, &key, &validation)
+        .expect("verifies with the JWK");
+    assert_eq!(token.header.kid.as_deref(), Some(kid));
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_are_private_files_and_a_restart_reuses_them() {
+    let server = TestServer::start().await;
+    let dir = server.data_dir.clone();
+    let pem = server.auth_public_key().await;
+    let cert = server.signing_cert().await;
+    let keep = server.stop().await;
+
+    use std::os::unix::fs::PermissionsExt;
+    for name in ["auth-key.pem", "signing-key.pem", "signing-cert.pem"] {
+        let mode = std::fs::metadata(dir.join("keys").join(name))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o600, "{name}");
+    }
+    let db_mode = std::fs::metadata(dir.join("openirp.db"))
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(db_mode, 0o600);
+
+    let again = TestServer::start_in(&dir, |_| {}).await;
+    assert_eq!(again.auth_public_key().await, pem);
+    assert_eq!(again.signing_cert().await, cert);
+    again.stop().await;
+    drop(keep);
+}

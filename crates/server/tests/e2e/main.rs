@@ -1,0 +1,10 @@
+//! End-to-end tests: a real OpenIRP server on loopback, a real SQLite file, and clients that speak NIC's
+//! wire protocol (RSA-encrypted login with the published key, SEK unwrapped with the AppKey, AES payloads).
+
+mod auth;
+mod errors;
+mod generate;
+mod harness;
+mod keys;
+mod lifecycle;
+mod sandbox;

@@ -1,0 +1,20 @@
+//! The OpenIRP store.
+//!
+//! One backend-neutral [`Store`] trait with plain record types, and the embedded
+//! [`SqliteStore`] (one WAL-mode SQLite file, durable commits, group-committed IRN
+//! inserts). A PostgreSQL implementation will sit beside it behind the same trait,
+//! which is why every shared statement (`src/sql.rs`) is portable SQL.
+
+mod error;
+mod records;
+mod sql;
+mod sqlite;
+mod store;
+
+pub use error::StoreError;
+pub use records::{
+    ApiClient, ApiUser, CancelOutcome, EInvoice, GstinRecord, InsertOutcome, Session, SessionAuth,
+    TaxpayerBundle,
+};
+pub use sqlite::{SqliteOptions, SqliteStore};
+pub use store::Store;
