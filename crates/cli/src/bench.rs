@@ -1,6 +1,305 @@
+//! `openirp bench`: Generate IRN end to end over HTTP with concurrent clients and unique documents,
+//! against the RSA-2048 signing rate of the same machine measured in the same run.
+//!
+//! By default it starts its own server in this process (a temporary data directory, durable commits)
+//! on a loopback port; `--url` points it at a running server instead (sandbox mode, to make a taxpayer).
+
+use anyhow::{Context as _, bail};
 use clap::Args;
+use openirp_client::{Credentials, NicClient, encrypted_request_body};
+use openirp_crypto::SigningIdentity;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
 #[derive(Args)]
-pub struct BenchArgs {}
-pub fn run(_a: BenchArgs) -> anyhow::Result<()> {
+pub struct BenchArgs {
+    /// A running OpenIRP sandbox to measure; without it, an embedded server is started.
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Timed Generate IRN requests (each a distinct document).
+    #[arg(long, default_value_t = 20_000)]
+    pub requests: usize,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 64)]
+    pub concurrency: usize,
+    /// Items per invoice.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub items: u16,
+    /// Seconds spent measuring the RSA-2048 signing rate.
+    #[arg(long, default_value_t = 3.0)]
+    pub sign_seconds: f64,
+}
+
+pub fn run(args: BenchArgs) -> anyhow::Result<()> {
+    if args.requests == 0 || args.concurrency == 0 {
+        bail!("--requests and --concurrency must be positive");
+    }
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    println!(
+        "measuring the RSA-2048 signing rate on one core ({} s)…",
+        args.sign_seconds
+    );
+    let sign_rate = rsa_sign_rate(Duration::from_secs_f64(args.sign_seconds))?;
+
+    let embedded = match &args.url {
+        Some(_) => None,
+        None => Some(EmbeddedServer::start()?),
+    };
+    let base = args.url.clone().unwrap_or_else(|| {
+        embedded
+            .as_ref()
+            .map(|e| e.base.clone())
+            .unwrap_or_default()
+    });
+    let load = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let result = load.block_on(drive(&base, &args));
+    drop(embedded);
+    let result = result?;
+
+    let ceiling = sign_rate * cores as f64 / 2.0;
+    let ratio = result.irn_per_sec / ceiling;
+    println!();
+    println!("Generate IRN, end to end over HTTP ({base})");
+    println!(
+        "  requests         {} ({} items each, {} in flight)",
+        args.requests, args.items, args.concurrency
+    );
+    println!("  errors           {}", result.errors);
+    println!("  elapsed          {:.2} s", result.elapsed.as_secs_f64());
+    println!("  throughput       {:.0} IRN/s", result.irn_per_sec);
+    println!("  latency p50      {:.2} ms", ms(result.p50));
+    println!("  latency p99      {:.2} ms", ms(result.p99));
+    println!("  RSA-2048 signs   {sign_rate:.0}/s on one core; {cores} cores");
+    println!("  ratio            {ratio:.2}  = IRN/s ÷ (sign rate × cores ÷ 2)");
+    if result.errors > 0 {
+        bail!("{} requests failed", result.errors);
+    }
     Ok(())
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Signatures per second of one thread, with the key and message size the server signs.
+fn rsa_sign_rate(span: Duration) -> anyhow::Result<f64> {
+    let identity = SigningIdentity::generate("bench").context("generating a signing key")?;
+    let message = vec![b'x'; 3000];
+    let start = Instant::now();
+    let mut n = 0u64;
+    while start.elapsed() < span {
+        std::hint::black_box(identity.sign_raw(std::hint::black_box(&message)));
+        n += 1;
+    }
+    Ok(n as f64 / start.elapsed().as_secs_f64())
+}
+
+/// A server in this process, on its own runtime, over a temporary data directory.
+struct EmbeddedServer {
+    base: String,
+    runtime: Option<tokio::runtime::Runtime>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    dir: std::path::PathBuf,
+}
+
+impl EmbeddedServer {
+    fn start() -> anyhow::Result<Self> {
+        let dir = std::env::temp_dir().join(format!("openirp-bench-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?;
+        let mut config = openirp_server::Config::new(&dir);
+        config.listen = "127.0.0.1:0".parse()?;
+        let (base, stop, task) = runtime.block_on(async {
+            let state = openirp_server::open(config).await?;
+            let listener = openirp_server::bind(&state).await?;
+            let base = format!("http://{}", listener.local_addr()?);
+            let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+            let task = tokio::spawn(openirp_server::serve(state, listener, async {
+                let _ = stopped.await;
+            }));
+            anyhow::Ok((base, stop, task))
+        })?;
+        Ok(EmbeddedServer {
+            base,
+            runtime: Some(runtime),
+            stop: Some(stop),
+            task: Some(task),
+            dir,
+        })
+    }
+}
+
+impl Drop for EmbeddedServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let (Some(rt), Some(task)) = (self.runtime.take(), self.task.take()) {
+            let _ = rt.block_on(task);
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+struct Outcome {
+    elapsed: Duration,
+    irn_per_sec: f64,
+    p50: Duration,
+    p99: Duration,
+    errors: usize,
+}
+
+async fn drive(base: &str, args: &BenchArgs) -> anyhow::Result<Outcome> {
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.concurrency)
+        .build()?;
+    let taxpayer: serde_json::Value = http
+        .post(format!("{base}/sandbox/v1/taxpayers"))
+        .json(&serde_json::json!({"state_code": "29"}))
+        .send()
+        .await?
+        .error_for_status()
+        .context("creating a sandbox taxpayer (is the server in sandbox mode?)")?
+        .json()
+        .await?;
+    let field = |k: &str| taxpayer[k].as_str().unwrap_or_default().to_string();
+    let creds = Credentials {
+        client_id: field("client_id"),
+        client_secret: field("client_secret"),
+        username: field("username"),
+        password: field("password"),
+        gstin: field("gstin"),
+    };
+    let pem = NicClient::fetch_auth_public_key(base).await?;
+    let mut client = NicClient::new(base, &pem, creds.clone())?;
+    let session = client.authenticate(false).await?.clone();
+    // Headers, URL and bodies are built once, so the generator spends its share of the CPU on sending.
+    let mut headers = reqwest::header::HeaderMap::new();
+    for (name, value) in [
+        ("content-type", "application/json"),
+        ("client_id", &creds.client_id),
+        ("client_secret", &creds.client_secret),
+        ("gstin", &creds.gstin),
+        ("user_name", &creds.username),
+        ("authtoken", &session.auth_token),
+    ] {
+        headers.insert(
+            reqwest::header::HeaderName::from_static(name),
+            reqwest::header::HeaderValue::from_str(value).context("header value")?,
+        );
+    }
+
+    // Every document is distinct and encrypted before the clock starts: the run measures the server.
+    let warmup = (args.requests / 20).clamp(50, 1000);
+    let run_id = std::process::id();
+    let date = openirp_model::time::format_doc_date(openirp_model::time::ist_date(
+        chrono::Utc::now().timestamp(),
+    ));
+    let bodies: Vec<bytes::Bytes> = (0..warmup + args.requests)
+        .map(|i| {
+            let doc = invoice(&creds.gstin, &format!("B{run_id:X}/{i}"), &date, args.items);
+            bytes::Bytes::from(encrypted_request_body(&session.sek, doc.as_bytes()))
+        })
+        .collect();
+    let bodies = Arc::new(bodies);
+    let url: reqwest::Url = format!("{base}/eicore/v1.03/Invoice")
+        .parse()
+        .context("server URL")?;
+
+    let fire = |range: std::ops::Range<usize>| {
+        let next = Arc::new(AtomicUsize::new(range.start));
+        let end = range.end;
+        let workers: Vec<_> = (0..args.concurrency)
+            .map(|_| {
+                let (http, url, bodies, headers, next) = (
+                    http.clone(),
+                    url.clone(),
+                    bodies.clone(),
+                    headers.clone(),
+                    next.clone(),
+                );
+                tokio::spawn(async move {
+                    let mut latencies = Vec::new();
+                    let mut errors = 0usize;
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= end {
+                            break;
+                        }
+                        let req = http.post(url.clone()).headers(headers.clone());
+                        let t = Instant::now();
+                        let ok = match req.body(bodies[i].clone()).send().await {
+                            Ok(res) => res
+                                .bytes()
+                                .await
+                                .is_ok_and(|b| b.starts_with(br#"{"Status":1"#)),
+                            Err(_) => false,
+                        };
+                        latencies.push(t.elapsed());
+                        if !ok {
+                            errors += 1;
+                        }
+                    }
+                    (latencies, errors)
+                })
+            })
+            .collect();
+        async move {
+            let mut all = Vec::new();
+            let mut errors = 0;
+            for w in workers {
+                let (l, e) = w.await.unwrap_or_default();
+                all.extend(l);
+                errors += e;
+            }
+            (all, errors)
+        }
+    };
+
+    let (_, warm_errors) = fire(0..warmup).await;
+    if warm_errors > 0 {
+        bail!("{warm_errors} warm-up requests failed: is the server healthy?");
+    }
+    println!(
+        "warm-up done ({warmup} IRNs); timing {} IRNs with {} in flight…",
+        args.requests, args.concurrency
+    );
+    let start = Instant::now();
+    let (mut latencies, errors) = fire(warmup..warmup + args.requests).await;
+    let elapsed = start.elapsed();
+    latencies.sort_unstable();
+    let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
+    Ok(Outcome {
+        elapsed,
+        irn_per_sec: args.requests as f64 / elapsed.as_secs_f64(),
+        p50: pct(0.50),
+        p99: pct(0.99),
+        errors,
+    })
+}
+
+/// An intra-state B2B invoice to NIC's sandbox buyer with `items` goods lines at 18 %.
+fn invoice(seller: &str, doc_no: &str, date: &str, items: u16) -> String {
+    let mut lines = Vec::new();
+    for i in 1..=items {
+        lines.push(format!(
+            r#"{{"SlNo":"{i}","PrdDesc":"Laptop computer model {i}","IsServc":"N","HsnCd":"84713010","Qty":2,"Unit":"NOS","UnitPrice":50000.00,"TotAmt":100000.00,"Discount":0,"AssAmt":100000.00,"GstRt":18,"IgstAmt":0,"CgstAmt":9000.00,"SgstAmt":9000.00,"CesRt":0,"CesAmt":0,"TotItemVal":118000.00}}"#
+        ));
+    }
+    let n = u64::from(items);
+    format!(
+        r#"{{"Version":"1.1","TranDtls":{{"TaxSch":"GST","SupTyp":"B2B","RegRev":"N","IgstOnIntra":"N"}},"DocDtls":{{"Typ":"INV","No":"{doc_no}","Dt":"{date}"}},"SellerDtls":{{"Gstin":"{seller}","LglNm":"Bench Traders Private Limited","TrdNm":"Bench Traders","Addr1":"12 MG Road","Addr2":"Ashok Nagar","Loc":"Bengaluru","Pin":560001,"Stcd":"29","Ph":"9000000000","Em":"billing@example.com"}},"BuyerDtls":{{"Gstin":"29AWGPV7107B1Z1","LglNm":"Vikas Exports","TrdNm":"Vikas Exports","Pos":"29","Addr1":"7th block, Kuvempu Layout","Loc":"Bengaluru","Pin":560004,"Stcd":"29"}},"ItemList":[{lines}],"ValDtls":{{"AssVal":{ass}.00,"CgstVal":{tax}.00,"SgstVal":{tax}.00,"IgstVal":0,"CesVal":0,"StCesVal":0,"Discount":0,"OthChrg":0,"RndOffAmt":0,"TotInvVal":{tot}.00}}}}"#,
+        lines = lines.join(","),
+        ass = 100_000 * n,
+        tax = 9_000 * n,
+        tot = 118_000 * n,
+    )
 }

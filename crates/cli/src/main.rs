@@ -5,6 +5,11 @@ mod serve;
 
 use clap::{Parser, Subcommand};
 
+/// A server allocating many short-lived buffers per request runs measurably faster on mimalloc than on
+/// glibc's allocator (see docs/PERFORMANCE.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "openirp",

@@ -31,7 +31,8 @@ const FILE_MODE: u32 = 0o600;
 #[derive(Debug)]
 pub struct ServerKeys {
     pub auth: AuthKeyPair,
-    pub signing: SigningIdentity,
+    /// Shared with the signer threads.
+    pub signing: std::sync::Arc<SigningIdentity>,
     pub auth_key_path: PathBuf,
     pub signing_key_path: PathBuf,
     pub signing_cert_path: PathBuf,
@@ -71,7 +72,7 @@ pub fn load_or_create_server_keys(
     };
     Ok(ServerKeys {
         auth,
-        signing,
+        signing: std::sync::Arc::new(signing),
         auth_key_path,
         signing_key_path,
         signing_cert_path,

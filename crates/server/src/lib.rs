@@ -8,6 +8,7 @@ pub mod keys;
 pub mod nic;
 pub mod sandbox;
 pub mod secrets;
+pub mod signing;
 pub mod state;
 
 pub use config::{Config, Mode};
@@ -19,9 +20,13 @@ use axum::http::{StatusCode, Uri};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use openirp_crypto::{CryptoError, load_or_create_server_keys};
-use openirp_store::{SqliteOptions, SqliteStore, StoreError};
+use openirp_store::{CachedStore, SqliteOptions, SqliteStore, StoreError};
 use std::sync::Arc;
 use tower::Layer as _;
+
+/// How long a node trusts its in-memory copy of a session or a GSTIN master record; changes made
+/// through this node are seen at once, changes made through another node within this time.
+const CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -51,7 +56,8 @@ pub async fn open(config: Config) -> Result<Shared, StartError> {
         ..SqliteOptions::default()
     };
     let store = SqliteStore::open_with(&db, options).await?;
-    let state = Arc::new(AppState::new(config, Arc::new(store), keys));
+    let store = CachedStore::new(store, CACHE_TTL);
+    let state = Arc::new(AppState::new(config, Arc::new(store), keys).map_err(dir_error)?);
     if state.config.mode == Mode::Sandbox {
         sandbox::preload_nic_sandbox_gstins(&state).await?;
     }
@@ -114,6 +120,10 @@ pub async fn serve(
     // Paths are folded before routing, so the router itself only knows the canonical spelling.
     let app = tower::util::MapRequestLayer::new(normalise_path).layer(app);
     let service = axum::ServiceExt::<Request>::into_make_service(app);
+    // Small NIC answers must not wait for Nagle's algorithm.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     let result = axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await;

@@ -3,11 +3,11 @@
 use crate::ack::AckNumbers;
 use crate::config::Config;
 use crate::secrets::VerifiedSecrets;
+use crate::signing::SigningPool;
 use openirp_crypto::ServerKeys;
 use openirp_model::time::ShiftableClock;
 use openirp_store::Store;
 use std::sync::Arc;
-use tokio::sync::Semaphore;
 
 /// Shared server state.
 pub struct AppState {
@@ -17,29 +17,29 @@ pub struct AppState {
     pub clock: ShiftableClock,
     pub secrets: VerifiedSecrets,
     pub acks: AckNumbers,
-    /// Bounds RSA work on the blocking pool to the number of cores, so signing never starves the
-    /// async workers and never oversubscribes the CPU.
-    pub signers: Semaphore,
+    /// RSA signing threads, one per core, off the async workers.
+    pub signers: SigningPool,
 }
 
 /// The handle handlers receive.
 pub type Shared = Arc<AppState>;
 
 impl AppState {
-    /// Builds the state from its parts.
-    pub fn new(config: Config, store: Arc<dyn Store>, keys: ServerKeys) -> Self {
+    /// Builds the state from its parts and starts the signer threads.
+    pub fn new(config: Config, store: Arc<dyn Store>, keys: ServerKeys) -> std::io::Result<Self> {
         let cores = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2);
-        AppState {
+        let signers = SigningPool::start(keys.signing.clone(), cores)?;
+        Ok(AppState {
             acks: AckNumbers::new(config.ack_prefix),
             config,
             store,
             keys,
             clock: ShiftableClock::new(),
             secrets: VerifiedSecrets::default(),
-            signers: Semaphore::new(cores),
-        }
+            signers,
+        })
     }
 
     /// Now, by the injected clock (epoch seconds).

@@ -5,12 +5,14 @@
 //! inserts). A PostgreSQL implementation will sit beside it behind the same trait,
 //! which is why every shared statement (`src/sql.rs`) is portable SQL.
 
+mod cached;
 mod error;
 mod records;
 mod sql;
 mod sqlite;
 mod store;
 
+pub use cached::CachedStore;
 pub use error::StoreError;
 pub use records::{
     ApiClient, ApiUser, CancelOutcome, EInvoice, GstinRecord, InsertOutcome, Session, SessionAuth,

@@ -1,12 +1,12 @@
 //! Behaviour of the SQLite store on real database files.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::Duration;
 
 use openirp_store::{
-    ApiClient, ApiUser, CancelOutcome, EInvoice, GstinRecord, InsertOutcome, Session,
+    ApiClient, ApiUser, CachedStore, CancelOutcome, EInvoice, GstinRecord, InsertOutcome, Session,
     SqliteOptions, SqliteStore, Store, StoreError, TaxpayerBundle,
 };
 use tempfile::TempDir;
@@ -667,51 +667,71 @@ async fn reopening_does_not_rerun_migrations() {
     assert!(again.get_client("CL1").await.unwrap().is_some());
 }
 
-/// Throughput of durable group-committed inserts on the real disk. Timing only,
-/// never asserted: `cargo test -p openirp-store --release -- --ignored --nocapture`.
-#[tokio::test(flavor = "multi_thread")]
-#[ignore]
-async fn insert_throughput() {
-    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
-    let store = Arc::new(
-        SqliteStore::open(&dir.path().join("bench.db"))
-            .await
-            .unwrap(),
+// The caching decorator: a node's own writes are visible at once, other writers' within the TTL.
+
+async fn cached_pair(ttl: Duration) -> (Fixture, CachedStore<SqliteStore>) {
+    let f = fixture_with_taxpayer().await;
+    let second = SqliteStore::open(&f.path)
+        .await
+        .expect("second handle on the same file");
+    (f, CachedStore::new(second, ttl))
+}
+
+#[tokio::test]
+async fn cached_gstin_sees_its_own_writes_at_once_and_others_after_the_ttl() {
+    let (f, cached) = cached_pair(Duration::from_millis(300)).await;
+    let mut rec = gstin("29AAGCB7383J1Z4");
+    cached.put_gstin(&rec).await.unwrap();
+    assert_eq!(
+        cached.get_gstin(&rec.gstin).await.unwrap().unwrap().status,
+        "ACT"
     );
-    for round in 0..3u32 {
-        let rate = timed_inserts(&store, round * 5_000, 5_000).await;
-        println!("round {round}: 5000 concurrent durable inserts: {rate:.0} inserts/s");
-    }
-    let sequential = sequential_inserts(&store, 100_000, 500).await;
-    println!("one caller at a time: {sequential:.0} inserts/s");
-    println!("file: {}", display(dir.path()));
+
+    // Through this node: visible at once.
+    rec.status = "INA".into();
+    cached.put_gstin(&rec).await.unwrap();
+    assert_eq!(
+        cached.get_gstin(&rec.gstin).await.unwrap().unwrap().status,
+        "INA"
+    );
+
+    // Through another writer: the cached copy holds until the TTL passes.
+    rec.status = "CNL".into();
+    f.store.put_gstin(&rec).await.unwrap();
+    assert_eq!(
+        cached.get_gstin(&rec.gstin).await.unwrap().unwrap().status,
+        "INA"
+    );
+    tokio::time::sleep(Duration::from_millis(350)).await;
+    assert_eq!(
+        cached.get_gstin(&rec.gstin).await.unwrap().unwrap().status,
+        "CNL"
+    );
 }
 
-async fn timed_inserts(store: &Arc<SqliteStore>, from: u32, count: u32) -> f64 {
-    let start = Instant::now();
-    let mut tasks = Vec::with_capacity(count as usize);
-    for n in from..from + count {
-        let store = store.clone();
-        let inv = einvoice(n, 100_000_000_000_000 + i64::from(n));
-        tasks.push(tokio::spawn(
-            async move { store.insert_einvoice(inv).await },
-        ));
-    }
-    for t in tasks {
-        assert_eq!(t.await.unwrap().unwrap(), InsertOutcome::Inserted);
-    }
-    f64::from(count) / start.elapsed().as_secs_f64()
-}
-
-async fn sequential_inserts(store: &Arc<SqliteStore>, from: u32, count: u32) -> f64 {
-    let start = Instant::now();
-    for n in from..from + count {
-        let inv = einvoice(n, 100_000_000_000_000 + i64::from(n));
-        store.insert_einvoice(inv).await.unwrap();
-    }
-    f64::from(count) / start.elapsed().as_secs_f64()
-}
-
-fn display(p: &Path) -> String {
-    p.display().to_string()
+#[tokio::test]
+async fn cached_sessions_are_evicted_when_this_node_replaces_them() {
+    let (_f, cached) = cached_pair(Duration::from_secs(60)).await;
+    let first = session("tok-a", 1, NOW, NOW + 3600);
+    let issued = cached.issue_session(&first, NOW, false, 600).await.unwrap();
+    assert_eq!(issued.token, "tok-a");
+    assert!(cached.session_by_token("tok-a").await.unwrap().is_some());
+    // A forced refresh inside the window replaces the token; the old one must stop working here at once.
+    let second = session("tok-b", 2, NOW + 3100, NOW + 7200);
+    let issued = cached
+        .issue_session(&second, NOW + 3100, true, 600)
+        .await
+        .unwrap();
+    assert_eq!(issued.token, "tok-b");
+    assert!(cached.session_by_token("tok-a").await.unwrap().is_none());
+    assert_eq!(
+        cached
+            .session_by_token("tok-b")
+            .await
+            .unwrap()
+            .unwrap()
+            .session
+            .sek,
+        [2u8; 32]
+    );
 }

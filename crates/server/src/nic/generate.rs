@@ -182,27 +182,26 @@ fn gstin_status(r: &GstinRecord) -> GstinStatus {
     }
 }
 
-/// Signs the invoice and the QR code on the blocking pool, at most one job per core at a time.
+/// Signs the invoice and the QR code on the signing pool.
 async fn sign_both(
     state: &Shared,
     invoice_data: String,
     qr_data: String,
 ) -> Result<(String, String), Failure> {
-    let _permit = state
+    let issuer = state.config.issuer.clone();
+    state
         .signers
-        .acquire()
+        .run(move |signer| {
+            (
+                signer.sign_nic(&invoice_data, &issuer),
+                signer.sign_nic(&qr_data, &issuer),
+            )
+        })
         .await
-        .map_err(|_| Failure::code(codes::APPLICATION_ERROR))?;
-    let st = state.clone();
-    tokio::task::spawn_blocking(move || {
-        let signer = &st.keys.signing;
-        (
-            signer.sign_nic(&invoice_data, &st.config.issuer),
-            signer.sign_nic(&qr_data, &st.config.issuer),
-        )
-    })
-    .await
-    .map_err(|_| Failure::code(("2147", "Unable to sign invoice, Pl try after some time")))
+        .ok_or(Failure::code((
+            "2147",
+            "Unable to sign invoice, Pl try after some time",
+        )))
 }
 
 fn has_ewb_request(canon: &Canon) -> bool {
