@@ -79,15 +79,7 @@ async fn unknown_paths_are_404_and_wrong_methods_4xx() {
         .await
         .unwrap();
     assert_eq!(res.status(), 405);
-    let ping: serde_json::Value = server
-        .http
-        .get(server.url("/eivital/v1.04/heartbeat/ping"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let ping = server.get_json("/eivital/v1.04/heartbeat/ping").await;
     assert_eq!(ping["Status"], 1);
     server.stop().await;
 }

@@ -1,16 +1,8 @@
-use crate::harness::{TestServer, codes, intra_state_invoice, nic_sample, today};
+use crate::harness::{TestServer, codes, intra_state_invoice, nic_jwt_validation, nic_sample, today};
 use openirp_client::{ClientError, verify_signed};
 use openirp_model::irn::{compute_irn, financial_year};
 use openirp_model::time::parse_doc_date;
 use serde_json::Value;
-
-fn jwt_validation() -> jsonwebtoken::Validation {
-    let mut v = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
-    v.required_spec_claims.clear();
-    v.validate_exp = false;
-    v.validate_aud = false;
-    v
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nic_sample_invoice_is_accepted_signed_and_recorded() {
@@ -37,25 +29,11 @@ async fn nic_sample_invoice_is_accepted_signed_and_recorded() {
 
     // Both JWS verify against the published certificate (our verifier) and the JWKS key (jsonwebtoken).
     let cert = server.signing_cert().await;
-    let jwks: Value = server
-        .http
-        .get(server.url("/.well-known/jwks.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let jwk = &jwks["keys"][0];
-    let key = jsonwebtoken::DecodingKey::from_rsa_components(
-        jwk["n"].as_str().unwrap(),
-        jwk["e"].as_str().unwrap(),
-    )
-    .unwrap();
+    let (key, jwk) = server.jwks_key().await;
     let signed_invoice = out["SignedInvoice"].as_str().unwrap();
     let signed_qr = out["SignedQRCode"].as_str().unwrap();
     for jws in [signed_invoice, signed_qr] {
-        let token = jsonwebtoken::decode::<Value>(jws, &key, &jwt_validation()).expect("verifies");
+        let token = jsonwebtoken::decode::<Value>(jws, &key, &nic_jwt_validation()).expect("verifies");
         assert_eq!(token.header.kid.as_deref(), jwk["kid"].as_str());
         assert_eq!(token.header.x5t.as_deref(), jwk["x5t"].as_str());
         assert_eq!(token.header.typ.as_deref(), Some("JWT"));
@@ -65,7 +43,7 @@ async fn nic_sample_invoice_is_accepted_signed_and_recorded() {
     }
 
     // The signed invoice: AckNo/AckDt/Irn first, NIC's class order, lexemes kept, ItemNo added, nulls gone.
-    let data = jsonwebtoken::decode::<Value>(signed_invoice, &key, &jwt_validation())
+    let data = jsonwebtoken::decode::<Value>(signed_invoice, &key, &nic_jwt_validation())
         .unwrap()
         .claims["data"]
         .as_str()

@@ -129,6 +129,23 @@ impl TestServer {
             .unwrap()
     }
 
+    /// GET `path` and parse the JSON answer.
+    pub async fn get_json(&self, path: &str) -> Value {
+        self.http.get(self.url(path)).send().await.unwrap().json().await.unwrap()
+    }
+
+    /// The signing key from the JWKS, as the independent `jsonwebtoken` crate reads it, and the JWK.
+    pub async fn jwks_key(&self) -> (jsonwebtoken::DecodingKey, Value) {
+        let jwks = self.get_json("/.well-known/jwks.json").await;
+        let jwk = jwks["keys"][0].clone();
+        let key = jsonwebtoken::DecodingKey::from_rsa_components(
+            jwk["n"].as_str().unwrap(),
+            jwk["e"].as_str().unwrap(),
+        )
+        .unwrap();
+        (key, jwk)
+    }
+
     pub async fn signing_cert(&self) -> String {
         self.http
             .get(self.url("/keys/signing-cert.pem"))
@@ -255,4 +272,13 @@ pub fn session_headers(tp: &Taxpayer, client: &NicClient) -> Vec<(String, String
 
 pub fn as_refs(h: &[(String, String)]) -> Vec<(&str, &str)> {
     h.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+/// RS256 with no registered claims required: NIC's JWS carry only `data` and `iss`.
+pub fn nic_jwt_validation() -> jsonwebtoken::Validation {
+    let mut v = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+    v.required_spec_claims.clear();
+    v.validate_exp = false;
+    v.validate_aud = false;
+    v
 }

@@ -162,15 +162,7 @@ async fn production_mode_has_no_test_data_api_and_no_nic_dummies() {
             .unwrap();
         assert_eq!(res.status(), 404, "{path}");
     }
-    let index: Value = server
-        .http
-        .get(server.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let index = server.get_json("/").await;
     assert_eq!(index["mode"], "production");
     server.stop().await;
 }
