@@ -1,4 +1,6 @@
-use crate::harness::{TestServer, codes, intra_state_invoice, nic_jwt_validation, nic_sample, today};
+use crate::harness::{
+    TestServer, codes, intra_state_invoice, nic_jwt_validation, nic_sample, today,
+};
 use openirp_client::{ClientError, verify_signed};
 use openirp_model::irn::{compute_irn, financial_year};
 use openirp_model::time::parse_doc_date;
@@ -33,7 +35,8 @@ async fn nic_sample_invoice_is_accepted_signed_and_recorded() {
     let signed_invoice = out["SignedInvoice"].as_str().unwrap();
     let signed_qr = out["SignedQRCode"].as_str().unwrap();
     for jws in [signed_invoice, signed_qr] {
-        let token = jsonwebtoken::decode::<Value>(jws, &key, &nic_jwt_validation()).expect("verifies");
+        let token =
+            jsonwebtoken::decode::<Value>(jws, &key, &nic_jwt_validation()).expect("verifies");
         assert_eq!(token.header.kid.as_deref(), jwk["kid"].as_str());
         assert_eq!(token.header.x5t.as_deref(), jwk["x5t"].as_str());
         assert_eq!(token.header.typ.as_deref(), Some("JWT"));

@@ -131,7 +131,14 @@ impl TestServer {
 
     /// GET `path` and parse the JSON answer.
     pub async fn get_json(&self, path: &str) -> Value {
-        self.http.get(self.url(path)).send().await.unwrap().json().await.unwrap()
+        self.http
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
     }
 
     /// The signing key from the JWKS, as the independent `jsonwebtoken` crate reads it, and the JWK.

@@ -32,8 +32,9 @@ async fn keys_are_published_and_agree_with_each_other() {
     let doc = crate::harness::intra_state_invoice(&tp.gstin, "29AWGPV7107B1Z1", "29", "K/1");
     let out = client.generate_irn(doc.as_bytes()).await.unwrap();
     let jws = out["SignedInvoice"].as_str().unwrap();
-    let token = jsonwebtoken::decode::<serde_json::Value>(jws, &key, &crate::harness::nic_jwt_validation())
-        .expect("verifies with the JWK");
+    let token =
+        jsonwebtoken::decode::<serde_json::Value>(jws, &key, &crate::harness::nic_jwt_validation())
+            .expect("verifies with the JWK");
     assert_eq!(token.header.kid.as_deref(), Some(kid));
     server.stop().await;
 }
