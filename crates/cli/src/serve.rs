@@ -29,6 +29,9 @@ pub struct ServeArgs {
     /// Refuse get-by-IRN/by-document for IRNs older than 2 days (NIC's error 2283).
     #[arg(long, env = "OPENIRP_EMULATE_2DAY_LIMIT")]
     pub emulate_two_day_limit: bool,
+    /// Answer a resend of an identical document with its original acknowledgement instead of 2150.
+    #[arg(long, env = "OPENIRP_REPLAY_IDENTICAL_RESENDS")]
+    pub replay_identical_resends: bool,
     /// Largest accepted request body in bytes.
     #[arg(long, env = "OPENIRP_MAX_BODY_BYTES", default_value_t = 4 * 1024 * 1024)]
     pub max_body_bytes: usize,
@@ -48,6 +51,7 @@ impl ServeArgs {
         };
         config.token_minutes = self.token_minutes;
         config.emulate_two_day_limit = self.emulate_two_day_limit;
+        config.replay_identical_resends = self.replay_identical_resends;
         config.max_body_bytes = self.max_body_bytes;
         config.ack_prefix = self.ack_prefix;
         if config.mode == Mode::Production {

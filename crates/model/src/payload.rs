@@ -71,3 +71,36 @@ pub fn signed_qr_data(canon: &Canon, invoice: &Invoice, irn: &str, irn_dt: &str)
     out.push('}');
     out
 }
+
+/// The invoice part of a SignedInvoice `data` text: everything after `AckNo`, `AckDt` and `Irn`. Two
+/// submissions of the same document with the same content have the same invoice part.
+pub fn invoice_part(signed_data: &str) -> Option<&str> {
+    const IRN_KEY: &str = "\"Irn\":\"";
+    let start = signed_data.find(IRN_KEY)? + IRN_KEY.len() + 64 + 1;
+    signed_data.get(start..)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::canonical::canonicalise;
+    use crate::schema::DOC_DTLS;
+
+    #[test]
+    fn the_invoice_part_ignores_the_acknowledgement() {
+        let doc: serde_json::Value =
+            serde_json::from_str(r#"{"Typ":"INV","No":"A/1","Dt":"01/11/2025"}"#).unwrap();
+        let canon =
+            crate::canonical::Canon::Obj(vec![("DocDtls", canonicalise(&DOC_DTLS, &doc).unwrap())]);
+        let irn = "a".repeat(64);
+        let first = signed_invoice_data(&canon, 112510000000001, "2025-11-01 10:00:00", &irn);
+        let again = signed_invoice_data(&canon, 112510000000002, "2025-11-01 10:05:00", &irn);
+        assert_ne!(first, again);
+        assert_eq!(invoice_part(&first), invoice_part(&again));
+        assert_eq!(
+            invoice_part(&first),
+            Some(r#","DocDtls":{"Typ":"INV","No":"A/1","Dt":"01/11/2025"}}"#)
+        );
+        assert_eq!(invoice_part("{}"), None);
+    }
+}

@@ -30,6 +30,10 @@ pub struct Config {
     pub token_minutes: i64,
     /// Emulate NIC's 2-day limit on the get APIs (error 2283); off by default: data is served for life.
     pub emulate_two_day_limit: bool,
+    /// A resend of a document with exactly the same content gets the original acknowledgement (Status 1)
+    /// instead of NIC's 2150, so a client that timed out can simply send again. Off by default: NIC
+    /// answers 2150 with DUPIRN, and clients are written for that.
+    pub replay_identical_resends: bool,
     /// Largest request body accepted (5002 above it).
     pub max_body_bytes: usize,
     /// Items per invoice (2173 above it).
@@ -51,6 +55,7 @@ impl Config {
             mode: Mode::Sandbox,
             token_minutes: 360,
             emulate_two_day_limit: false,
+            replay_identical_resends: false,
             max_body_bytes: 4 * 1024 * 1024,
             max_items: 1000,
             ack_prefix: 11,

@@ -28,6 +28,16 @@ use tower::Layer as _;
 /// through this node are seen at once, changes made through another node within this time.
 const CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// Request headers that carry credentials, in both spellings NIC clients use.
+const SECRET_HEADERS: &[&str] = &[
+    "client_secret",
+    "client-secret",
+    "authtoken",
+    "auth-token",
+    "password",
+    "authorization",
+];
+
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -102,7 +112,18 @@ pub fn router(state: Shared) -> Router {
                 get(sandbox::get_clock).post(sandbox::move_clock),
             );
     }
+    // Credentials never reach a log line, even at trace level.
+    let secret_headers: std::sync::Arc<[axum::http::HeaderName]> = SECRET_HEADERS
+        .iter()
+        .map(|h| axum::http::HeaderName::from_static(h))
+        .collect();
     app.fallback(not_found)
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(
+            tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer::from_shared(
+                secret_headers,
+            ),
+        )
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_| {
             // A bug must not leave a NIC client without an answer it can parse.
             nic::envelope::Failure::code(nic::codes::APPLICATION_ERROR).into_response()

@@ -14,7 +14,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
 use openirp_model::canonical::{Canon, SchemaError};
-use openirp_model::payload::{signed_invoice_data, signed_qr_data};
+use openirp_model::payload::{invoice_part, signed_invoice_data, signed_qr_data};
 use openirp_model::time::{format_ist, ist_datetime};
 use openirp_model::{Invoice, canonicalise_invoice};
 use openirp_rules::{Context, GstinStatus, Tolerances};
@@ -34,16 +34,9 @@ async fn generate_irn(state: &Shared, headers: &HeaderMap, body: Body) -> NicRes
     let invoice = Invoice::from_canonical(&canon).ok_or(Failure::code(codes::APPLICATION_ERROR))?;
     check_business_rules(state, &caller, &invoice).await?;
 
+    // No read before the insert: the store's unique key on the IRN decides, and a resent document
+    // costs only the two signatures it turns out not to need.
     let irn = invoice.irn();
-    // A cheap read spares two RSA signatures on the common retry; the insert below still decides.
-    if let Some(existing) = state
-        .store
-        .get_einvoice(&irn)
-        .await
-        .map_err(store_failure)?
-    {
-        return Err(duplicate(&existing));
-    }
     let now = state.now();
     let ack_no = state
         .acks
@@ -79,15 +72,20 @@ async fn generate_irn(state: &Shared, headers: &HeaderMap, body: Body) -> NicRes
         created_by_user: caller.session.username.clone(),
         created_by_client: caller.session.client_id.clone(),
     };
-    match state
+    let inserted = state
         .store
         .insert_einvoice(record.clone())
         .await
-        .map_err(store_failure)?
-    {
-        InsertOutcome::Inserted => {}
+        .map_err(store_failure)?;
+    let record = match inserted {
+        InsertOutcome::Inserted => record,
+        InsertOutcome::Duplicate(existing)
+            if state.config.replay_identical_resends && same_content(&existing, &record) =>
+        {
+            existing
+        }
         InsertOutcome::Duplicate(existing) => return Err(duplicate(&existing)),
-    }
+    };
     let json = serde_json::to_vec(&IrnData::from(&record))
         .map_err(|_| Failure::code(codes::APPLICATION_ERROR))?;
     let reply = Success::encrypted(caller.sek(), &json);
@@ -123,6 +121,18 @@ fn duplicate(existing: &EInvoice) -> Failure {
     } else {
         Failure::code(codes::DUPLICATE_IRN).with_info(dupirn_info(existing))
     }
+}
+
+/// Whether `new` carries exactly the invoice `existing` acknowledged (and `existing` is still active).
+fn same_content(existing: &EInvoice, new: &EInvoice) -> bool {
+    let invoice_part = |jws: &str| {
+        let payload = openirp_crypto::decode_jws_unverified(jws).ok()?.payload;
+        let data = serde_json::from_slice::<serde_json::Value>(&payload).ok()?;
+        Some(invoice_part(data.get("data")?.as_str()?)?.to_string())
+    };
+    existing.status == "ACT"
+        && invoice_part(&existing.signed_invoice)
+            .is_some_and(|a| Some(a) == invoice_part(&new.signed_invoice))
 }
 
 /// Runs the rules catalogue with the parties' master records; every error comes back at once.

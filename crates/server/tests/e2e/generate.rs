@@ -264,3 +264,32 @@ async fn keys_in_any_case_and_numbers_as_strings_are_accepted() {
     assert_eq!(signed["BuyerDtls"]["Pin"], 560001);
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn identical_resends_can_replay_the_original_acknowledgement() {
+    let server = TestServer::start_with(|c| c.replay_identical_resends = true).await;
+    let tp = server.new_taxpayer("29").await;
+    let client = server.logged_in(&tp).await;
+    let doc = intra_state_invoice(&tp.gstin, "29AWGPV7107B1Z1", "29", "RE/1");
+    let first = client.generate_irn(doc.as_bytes()).await.unwrap();
+    // The client timed out and sends the very same document again: it gets the original back.
+    let again = client.generate_irn(doc.as_bytes()).await.expect("replayed");
+    assert_eq!(again["AckNo"], first["AckNo"]);
+    assert_eq!(again["SignedInvoice"], first["SignedInvoice"]);
+    assert_eq!(again["SignedQRCode"], first["SignedQRCode"]);
+    // The same document number with other content is still a duplicate.
+    let changed = doc.replace("\"IsServc\":\"N\"", "\"IsServc\":\"N\",\"Barcde\":\"999\"");
+    assert_ne!(changed, doc);
+    let err = client.generate_irn(changed.as_bytes()).await.unwrap_err();
+    assert_eq!(codes(&err), ["2150"]);
+    // A cancelled document is never replayed.
+    client
+        .cancel_irn(first["Irn"].as_str().unwrap(), "1", "Duplicate")
+        .await
+        .unwrap();
+    assert_eq!(
+        codes(&client.generate_irn(doc.as_bytes()).await.unwrap_err()),
+        ["2278"]
+    );
+    server.stop().await;
+}
