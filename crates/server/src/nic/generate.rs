@@ -33,9 +33,25 @@ async fn generate_irn(state: &Shared, headers: &HeaderMap, body: Body) -> NicRes
     let canon = canonicalise_invoice(&payload).map_err(schema_failure)?;
     let invoice = Invoice::from_canonical(&canon).ok_or(Failure::code(codes::APPLICATION_ERROR))?;
     check_business_rules(state, &caller, &invoice).await?;
+    let record = acknowledge(state, &caller, &canon, &invoice).await?;
+    let record = store_acknowledgement(state, record).await?;
+    let json = serde_json::to_vec(&IrnData::from(&record))
+        .map_err(|_| Failure::code(codes::APPLICATION_ERROR))?;
+    let reply = Success::encrypted(caller.sek(), &json);
+    Ok(if has_ewb_request(&canon) {
+        reply.with_info(ewb_not_available())
+    } else {
+        reply
+    })
+}
 
-    // No read before the insert: the store's unique key on the IRN decides, and a resent document
-    // costs only the two signatures it turns out not to need.
+/// Mints the IRN, AckNo and AckDt and signs the invoice and its QR code: the record to store.
+async fn acknowledge(
+    state: &Shared,
+    caller: &Caller,
+    canon: &Canon,
+    invoice: &Invoice,
+) -> Result<EInvoice, Failure> {
     let irn = invoice.irn();
     let now = state.now();
     let ack_no = state
@@ -44,11 +60,10 @@ async fn generate_irn(state: &Shared, headers: &HeaderMap, body: Body) -> NicRes
         .await
         .map_err(store_failure)?;
     let ack_dt = format_ist(now);
-    let invoice_data = signed_invoice_data(&canon, ack_no, &ack_dt, &irn);
-    let qr_data = signed_qr_data(&canon, &invoice, &irn, &ack_dt);
+    let invoice_data = signed_invoice_data(canon, ack_no, &ack_dt, &irn);
+    let qr_data = signed_qr_data(canon, invoice, &irn, &ack_dt);
     let (signed_invoice, signed_qr) = sign_both(state, invoice_data, qr_data).await?;
-
-    let record = EInvoice {
+    Ok(EInvoice {
         irn,
         seller_gstin: invoice.seller_gstin().to_string(),
         buyer_gstin: invoice.buyer_gstin().to_string(),
@@ -71,29 +86,26 @@ async fn generate_irn(state: &Shared, headers: &HeaderMap, body: Body) -> NicRes
             .to_string(),
         created_by_user: caller.session.username.clone(),
         created_by_client: caller.session.client_id.clone(),
-    };
-    let inserted = state
+    })
+}
+
+/// Stores the record durably. There is no read before the insert: the store's unique key on the IRN
+/// decides, and a resent document costs only the two signatures it turns out not to need.
+async fn store_acknowledgement(state: &Shared, record: EInvoice) -> Result<EInvoice, Failure> {
+    let outcome = state
         .store
         .insert_einvoice(record.clone())
         .await
         .map_err(store_failure)?;
-    let record = match inserted {
-        InsertOutcome::Inserted => record,
+    match outcome {
+        InsertOutcome::Inserted => Ok(record),
         InsertOutcome::Duplicate(existing)
             if state.config.replay_identical_resends && same_content(&existing, &record) =>
         {
-            existing
+            Ok(existing)
         }
-        InsertOutcome::Duplicate(existing) => return Err(duplicate(&existing)),
-    };
-    let json = serde_json::to_vec(&IrnData::from(&record))
-        .map_err(|_| Failure::code(codes::APPLICATION_ERROR))?;
-    let reply = Success::encrypted(caller.sek(), &json);
-    Ok(if has_ewb_request(&canon) {
-        reply.with_info(ewb_not_available())
-    } else {
-        reply
-    })
+        InsertOutcome::Duplicate(existing) => Err(duplicate(&existing)),
+    }
 }
 
 /// Every schema violation as one `ErrorDetails` entry.
