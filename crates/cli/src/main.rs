@@ -2,6 +2,7 @@
 
 mod bench;
 mod serve;
+mod validate;
 
 use clap::{Parser, Subcommand};
 
@@ -27,9 +28,11 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Measure Generate IRN end to end over HTTP against the RSA-2048 signing rate of this machine.
     Bench(bench::BenchArgs),
+    /// Check invoices offline with the server's own schema and rules (exit 0 valid, 1 invalid, 2 unreadable).
+    Validate(validate::ValidateArgs),
 }
 
-fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<std::process::ExitCode> {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -39,7 +42,8 @@ fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     match cli.command {
-        Command::Serve(args) => serve::run(args),
-        Command::Bench(args) => bench::run(args),
+        Command::Serve(args) => serve::run(args).map(|()| std::process::ExitCode::SUCCESS),
+        Command::Bench(args) => bench::run(args).map(|()| std::process::ExitCode::SUCCESS),
+        Command::Validate(args) => validate::run(args),
     }
 }

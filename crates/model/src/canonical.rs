@@ -7,17 +7,51 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 use std::str::FromStr;
 
-/// One schema violation, with the JSON path of the field.
+/// One schema violation, with the RFC 6901 JSON pointer of the field (`/ItemList/0/HsnCd`; `""` is the
+/// whole document).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SchemaError {
-    pub path: String,
+    pub pointer: String,
     pub message: String,
 }
 
-impl std::fmt::Display for SchemaError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
+impl SchemaError {
+    /// The field in the dotted form people read: `ItemList[0].HsnCd` (`invoice` for the whole document).
+    pub fn field(&self) -> String {
+        dotted(&self.pointer)
     }
+}
+
+impl std::fmt::Display for SchemaError {
+    /// `ItemList[0].HsnCd: must be 4, 6 or 8 digits, not all zero`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field(), self.message)
+    }
+}
+
+/// Escapes one key for a JSON pointer (RFC 6901: `~` → `~0`, `/` → `~1`).
+pub fn escape_pointer_token(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// `/ItemList/0/HsnCd` → `ItemList[0].HsnCd`; `""` → `invoice`.
+pub fn dotted(pointer: &str) -> String {
+    if pointer.is_empty() {
+        return "invoice".to_string();
+    }
+    let mut out = String::new();
+    for token in pointer.split('/').skip(1) {
+        let token = token.replace("~1", "/").replace("~0", "~");
+        if !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit()) {
+            out.push_str(&format!("[{token}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(&token);
+        }
+    }
+    out
 }
 
 /// A canonical JSON value: ordered objects, number lexemes as text.
@@ -135,17 +169,14 @@ pub fn canonicalise(block: &'static Block, value: &Value) -> Result<Canon, Vec<S
     }
 }
 
+/// The pointer of member `name` of the object at `path`.
 fn join(path: &str, name: &str) -> String {
-    if path.is_empty() {
-        name.to_string()
-    } else {
-        format!("{path}.{name}")
-    }
+    format!("{path}/{}", escape_pointer_token(name))
 }
 
-fn error(errors: &mut Vec<SchemaError>, path: String, message: impl Into<String>) {
+fn error(errors: &mut Vec<SchemaError>, pointer: String, message: impl Into<String>) {
     errors.push(SchemaError {
-        path,
+        pointer,
         message: message.into(),
     });
 }
@@ -157,12 +188,7 @@ fn canon_block(
     errors: &mut Vec<SchemaError>,
 ) -> Option<Canon> {
     let Value::Object(map) = value else {
-        let at = if path.is_empty() {
-            "invoice".to_string()
-        } else {
-            path.to_string()
-        };
-        error(errors, at, "must be a JSON object");
+        error(errors, path.to_string(), "must be a JSON object");
         return None;
     };
     // Match the client's keys to schema fields, ignoring case, and keep each field's value.
@@ -282,7 +308,7 @@ fn canon_field(
             let list = items
                 .iter()
                 .enumerate()
-                .filter_map(|(i, v)| canon_block(block, v, &format!("{at}[{i}]"), errors))
+                .filter_map(|(i, v)| canon_block(block, v, &format!("{at}/{i}"), errors))
                 .collect();
             Some(Canon::List(list))
         }
@@ -372,13 +398,32 @@ mod tests {
         v["ItemList"][0].as_object_mut().unwrap().remove("AssAmt");
         v["BuyerDtls"]["Colour"] = json!("red");
         let errs = canonicalise_invoice(&v).unwrap_err();
-        let paths: Vec<&str> = errs.iter().map(|e| e.path.as_str()).collect();
-        assert!(paths.contains(&"DocDtls.No"), "{errs:?}");
-        assert!(paths.contains(&"SellerDtls.Pin"), "{errs:?}");
-        assert!(paths.contains(&"ItemList[0].HsnCd"), "{errs:?}");
-        assert!(paths.contains(&"ItemList[0].AssAmt"), "{errs:?}");
-        assert!(paths.contains(&"BuyerDtls.Colour"), "{errs:?}");
+        let paths: Vec<&str> = errs.iter().map(|e| e.pointer.as_str()).collect();
+        assert!(paths.contains(&"/DocDtls/No"), "{errs:?}");
+        assert!(paths.contains(&"/SellerDtls/Pin"), "{errs:?}");
+        assert!(paths.contains(&"/ItemList/0/HsnCd"), "{errs:?}");
+        assert!(paths.contains(&"/ItemList/0/AssAmt"), "{errs:?}");
+        assert!(paths.contains(&"/BuyerDtls/Colour"), "{errs:?}");
         assert_eq!(errs.len(), 5);
+        let hsn = errs
+            .iter()
+            .find(|e| e.pointer == "/ItemList/0/HsnCd")
+            .unwrap();
+        assert!(
+            hsn.to_string().starts_with("ItemList[0].HsnCd: must be"),
+            "{hsn}"
+        );
+    }
+
+    #[test]
+    fn pointers_are_rfc_6901_and_display_is_dotted() {
+        assert_eq!(dotted("/ItemList/12/BchDtls/Nm"), "ItemList[12].BchDtls.Nm");
+        assert_eq!(dotted(""), "invoice");
+        assert_eq!(dotted("/a~1b~0c"), "a/b~c");
+        assert_eq!(join("/BuyerDtls", "a/b~c"), "/BuyerDtls/a~1b~0c");
+        let errs = canonicalise_invoice(&json!([])).unwrap_err();
+        assert_eq!(errs[0].pointer, "");
+        assert_eq!(errs[0].to_string(), "invoice: must be a JSON object");
     }
 
     #[test]
@@ -399,7 +444,7 @@ mod tests {
         let mut v = minimal();
         v["SellerDtls"]["GSTIN"] = json!("29AAGCB7383J1Z4");
         let errs = canonicalise_invoice(&v).unwrap_err();
-        assert_eq!(errs[0].path, "SellerDtls.Gstin");
+        assert_eq!(errs[0].pointer, "/SellerDtls/Gstin");
     }
 
     #[test]

@@ -58,6 +58,37 @@ pub struct Totals {
     pub tot_inv_val: Decimal,
 }
 
+/// `ExpDtls`: export details.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExportDetails {
+    pub ship_bill_no: Option<String>,
+    pub ship_bill_date: Option<NaiveDate>,
+    /// Port code as sent (e.g. `INNSA1`).
+    pub port: Option<String>,
+    pub refund_claim: Option<bool>,
+    /// Currency code as sent (e.g. `USD`).
+    pub currency: Option<String>,
+    /// ISO 3166-1 alpha-2 country code as sent.
+    pub country: Option<String>,
+    pub export_duty: Option<Decimal>,
+}
+
+/// `EwbDtls`: the e-way bill requested together with the IRN.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EwbDetails {
+    pub trans_id: Option<String>,
+    pub trans_name: Option<String>,
+    /// `1` road, `2` rail, `3` air, `4` ship.
+    pub trans_mode: Option<String>,
+    pub distance: Option<Decimal>,
+    pub trans_doc_no: Option<String>,
+    /// `TransDocDt` as sent (the schema only checks its characters).
+    pub trans_doc_date: Option<String>,
+    pub vehicle_no: Option<String>,
+    /// `O` over-dimensional cargo, `R` regular.
+    pub vehicle_type: Option<String>,
+}
+
 /// A schema-valid e-invoice.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Invoice {
@@ -84,6 +115,39 @@ pub struct Invoice {
     pub has_preceding_docs: bool,
     pub has_export_details: bool,
     pub has_ewb_details: bool,
+    /// `ExpDtls`, when sent.
+    pub export: Option<ExportDetails>,
+    /// `EwbDtls`, when sent.
+    pub ewb: Option<EwbDetails>,
+}
+
+fn text_at(c: &Canon, name: &str) -> Option<String> {
+    c.str_at(name).map(str::to_string)
+}
+
+fn export_details(c: &Canon) -> ExportDetails {
+    ExportDetails {
+        ship_bill_no: text_at(c, "ShipBNo"),
+        ship_bill_date: c.str_at("ShipBDt").and_then(parse_doc_date),
+        port: text_at(c, "Port"),
+        refund_claim: c.str_at("RefClm").map(|f| f == "Y"),
+        currency: text_at(c, "ForCur"),
+        country: text_at(c, "CntCode"),
+        export_duty: c.dec_at("ExpDuty"),
+    }
+}
+
+fn ewb_details(c: &Canon) -> EwbDetails {
+    EwbDetails {
+        trans_id: text_at(c, "TransId"),
+        trans_name: text_at(c, "TransName"),
+        trans_mode: text_at(c, "TransMode"),
+        distance: c.dec_at("Distance"),
+        trans_doc_no: text_at(c, "TransDocNo"),
+        trans_doc_date: text_at(c, "TransDocDt"),
+        vehicle_no: text_at(c, "VehNo"),
+        vehicle_type: text_at(c, "VehType"),
+    }
 }
 
 fn amount(c: &Canon, name: &str) -> Decimal {
@@ -170,6 +234,8 @@ impl Invoice {
                 .is_some_and(|r| !r.list_at("PrecDocDtls").is_empty()),
             has_export_details: canon.get("ExpDtls").is_some(),
             has_ewb_details: canon.get("EwbDtls").is_some(),
+            export: canon.get("ExpDtls").map(export_details),
+            ewb: canon.get("EwbDtls").map(ewb_details),
         })
     }
 

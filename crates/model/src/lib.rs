@@ -2,6 +2,7 @@
 //! GSTIN, IRN, state codes, masters and IST time. Pure code: no I/O.
 
 pub mod canonical;
+mod data;
 pub mod gstin;
 pub mod invoice;
 pub mod irn;
@@ -13,3 +14,6 @@ pub mod time;
 
 pub use canonical::{SchemaError, canonicalise_invoice};
 pub use invoice::Invoice;
+
+/// The INV-01 JSON Schema (draft 2020-12) published for clients, kept in step with [`schema`].
+pub const INV01_JSON_SCHEMA: &str = include_str!("../data/inv-01.schema.json");

@@ -11,7 +11,13 @@ pub fn ist() -> FixedOffset {
 /// Parses an invoice date in NIC's `dd/mm/yyyy` form (a real calendar date).
 pub fn parse_doc_date(s: &str) -> Option<NaiveDate> {
     let b = s.as_bytes();
-    if b.len() != 10 || b[2] != b'/' || b[5] != b'/' {
+    let digits_at = [0, 1, 3, 4, 6, 7, 8, 9];
+    if b.len() != 10
+        || b[2] != b'/'
+        || b[5] != b'/'
+        || !digits_at.iter().all(|&i| b[i].is_ascii_digit())
+    {
+        // chrono's %d and %m would also take " 1": only the exact dd/mm/yyyy shape is a date here.
         return None;
     }
     NaiveDate::parse_from_str(s, "%d/%m/%Y").ok()
@@ -110,6 +116,8 @@ mod tests {
         assert_eq!(parse_doc_date("31/02/2022"), None);
         assert_eq!(parse_doc_date("2022-09-16"), None);
         assert_eq!(parse_doc_date("1/9/2022"), None);
+        assert_eq!(parse_doc_date(" 1/09/2022"), None);
+        assert_eq!(parse_doc_date("01/ 9/2022"), None);
     }
 
     #[test]

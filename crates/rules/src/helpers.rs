@@ -5,6 +5,11 @@ use openirp_model::masters::{is_export, is_sez};
 use openirp_model::{Invoice, invoice::Item};
 use rust_decimal::{Decimal, RoundingStrategy};
 
+/// The pointer of `field` of item `index`: `/ItemList/{index}/{field}`.
+pub fn item_ptr(index: usize, field: &str) -> String {
+    format!("/ItemList/{index}/{field}")
+}
+
 /// Rounds to 2 decimals, halves away from zero (0.455 → 0.46), as invoices round tax amounts.
 pub fn round2(d: Decimal) -> Decimal {
     d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)

@@ -1,56 +1,93 @@
 //! NIC business validations for Generate IRN.
 //!
-//! Every rule is a small named function that appends [`RuleError`]s for one NIC check; the catalogue
-//! [`RULES`] is plain data mapping each rule to the NIC error codes it can raise. [`validate`] runs the whole
-//! catalogue and returns every error found, in catalogue order. Schema checks (types, lengths, patterns,
-//! required fields) happen earlier, in `openirp-model`; the rules here only read a schema-valid
-//! [`Invoice`].
+//! Every rule is a small named function that reports [`Hit`]s for one NIC check; the catalogue [`RULES`]
+//! is plain data: each rule's NIC error codes, the JSON pointer pattern of the field it checks, its
+//! severity, and a one-sentence cause and fix for the error catalogue. [`validate`] runs the whole
+//! catalogue and returns every [`Finding`], in catalogue order. Schema checks (types, lengths, patterns,
+//! required fields) happen first, in `openirp-model`; [`check_schema`] reports them as findings too.
 //!
 //! Adding a check means writing one function in the module for its topic and one entry in [`RULES`].
 
 pub mod arithmetic;
+pub mod catalogue;
 pub mod document;
+pub mod ewb;
+pub mod export;
 pub mod helpers;
 pub mod items;
 pub mod messages;
 pub mod parties;
+pub mod policy;
 pub mod supply;
 pub mod totals;
 
+pub use catalogue::{CatalogueEntry, catalogue};
+
 use chrono::NaiveDate;
 use openirp_model::Invoice;
+use openirp_model::canonical::Canon;
 use rust_decimal::Decimal;
 
-/// One business-rule violation as NIC reports it in `ErrorDetails`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RuleError {
-    /// NIC error code, e.g. `"2172"`.
-    pub code: &'static str,
-    /// NIC's message text with its `{0}`/`{1}` placeholders filled.
-    pub message: String,
+/// How a finding counts: errors refuse the document; warnings travel with an accepted one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
 }
 
-impl RuleError {
-    /// The error `code` with NIC's message for it, placeholders `{0}`, `{1}`, … filled from `args`.
-    pub fn new(code: &'static str, args: &[&str]) -> RuleError {
-        RuleError {
+/// One violation found in a document.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Finding {
+    /// The rule's name in [`RULES`], or `"schema"` for schema violations.
+    pub rule: &'static str,
+    /// NIC error code (`"2140"` for schema violations).
+    pub code: &'static str,
+    /// NIC's message with its placeholders filled.
+    pub message: String,
+    /// RFC 6901 JSON pointer to the field at fault, e.g. `/ItemList/2/IgstAmt` (`""` = whole document).
+    pub pointer: String,
+    pub severity: Severity,
+}
+
+/// What a rule function reports: the engine adds the rule's name and severity to make a [`Finding`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub code: &'static str,
+    pub message: String,
+    pub pointer: String,
+}
+
+impl Hit {
+    /// The error `code` at `pointer` with NIC's message for it, placeholders `{0}`, `{1}`, … filled
+    /// from `args`.
+    pub fn new(code: &'static str, pointer: impl Into<String>, args: &[&str]) -> Hit {
+        Hit::with_template(
             code,
-            message: messages::fill(messages::template(code).unwrap_or_default(), args),
-        }
+            pointer,
+            messages::template(code).unwrap_or_default(),
+            args,
+        )
     }
 
-    /// The error `code` with a message of our own (for checks NIC reports under a code whose listed text
-    /// does not fit, such as a date before the e-invoice start date).
-    pub fn with_message(code: &'static str, message: impl Into<String>) -> RuleError {
-        RuleError {
+    /// The error `code` at `pointer` with a template of our own (for checks NIC reports under a code
+    /// whose listed text does not fit, such as a date before the e-invoice start date).
+    pub fn with_template(
+        code: &'static str,
+        pointer: impl Into<String>,
+        template: &str,
+        args: &[&str],
+    ) -> Hit {
+        Hit {
             code,
-            message: message.into(),
+            message: messages::fill(template, args),
+            pointer: pointer.into(),
         }
     }
 }
 
 /// A GSTIN's record in the IRP's GSTIN master (as synced from the GST Common Portal).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GstinStatus {
     pub gstin: String,
     /// `ACT`, `CNL`, `INA`, `SUS` or `PRO`.
@@ -63,12 +100,15 @@ pub struct GstinStatus {
     pub dt_dreg: Option<NaiveDate>,
     /// NIC's own sandbox GSTINs fail the mod-36 checksum; their records are exempt from it.
     pub checksum_exempt: bool,
+    /// Aggregate annual turnover in ₹ crore (decides the 30-day reporting window and 6-digit HSN);
+    /// `None` if the master does not know it.
+    pub aato_crore: Option<Decimal>,
 }
 
 /// How far a given amount may be from the computed one and still pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Tolerances {
-    /// For item-level arithmetic (2193, 2194, 2234, 2235, 2266, 2267).
+    /// For item-level arithmetic (2192, 2193, 2194, 2234, 2235, 2266, 2267).
     pub item: Decimal,
     /// For document totals (2182–2187, 2189).
     pub total: Decimal,
@@ -90,38 +130,68 @@ pub const DEFAULT_MAX_ITEMS: usize = 1000;
 /// Everything a rule may read besides the invoice itself.
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'a> {
-    /// GSTIN of the authenticated user (header `Gstin`).
+    /// GSTIN of the authenticated user (header `Gstin`); empty when validating offline, which skips the
+    /// caller check (2169).
     pub caller_gstin: &'a str,
-    /// Today's IST date from the injected clock.
+    /// Today's IST date from the injected clock (the reporting date).
     pub today: NaiveDate,
     /// GSTIN master record of `SellerDtls.Gstin`; `None` if unknown.
     pub seller: Option<&'a GstinStatus>,
     /// GSTIN master record of `BuyerDtls.Gstin`; `None` if unknown or `URP`.
     pub buyer: Option<&'a GstinStatus>,
+    /// GSTIN master record of the e-commerce operator: `TranDtls.EcmGstin` when given, otherwise the
+    /// caller when the caller is not the supplier; `None` if unknown.
+    pub ecom: Option<&'a GstinStatus>,
+    /// Whether a GSTIN master stands behind `seller`/`buyer`/`ecom`. When false (offline validation),
+    /// rules that need master records (unknown GSTIN 3028, registration status 307x, SEZ recipient,
+    /// e-commerce TCS type) are skipped; checksum checks still run.
+    pub gstin_master: bool,
     /// Verify GSTIN check characters (records marked `checksum_exempt` skip it).
     pub enforce_checksum: bool,
     /// Maximum number of items (2173).
     pub max_items: usize,
     pub tolerances: Tolerances,
+    /// The supplier's AATO in ₹ crore, overriding the master record's (offline use); `None` = take it
+    /// from `seller`.
+    pub aato_crore: Option<Decimal>,
 }
 
 impl<'a> Context<'a> {
-    /// A context with no master records, checksum enforcement on, the default item limit and tolerances.
+    /// A context for the IRP itself: a GSTIN master stands behind it (no records given yet), checksum
+    /// enforcement on, the default item limit and tolerances.
     pub fn new(caller_gstin: &'a str, today: NaiveDate) -> Context<'a> {
         Context {
             caller_gstin,
             today,
             seller: None,
             buyer: None,
+            ecom: None,
+            gstin_master: true,
             enforce_checksum: true,
             max_items: DEFAULT_MAX_ITEMS,
             tolerances: Tolerances::default(),
+            aato_crore: None,
         }
+    }
+
+    /// A context for validating without a GSTIN master or a caller (the CLI offline): master rules and
+    /// the caller check are skipped, checksums are verified.
+    pub fn offline(today: NaiveDate) -> Context<'a> {
+        Context {
+            gstin_master: false,
+            ..Context::new("", today)
+        }
+    }
+
+    /// The supplier's AATO in ₹ crore: the override, else the master record's.
+    pub fn supplier_aato(&self) -> Option<Decimal> {
+        self.aato_crore
+            .or_else(|| self.seller.and_then(|s| s.aato_crore))
     }
 }
 
-/// The signature every rule has: read the invoice and context, append any errors found.
-pub type Check = fn(&Invoice, &Context<'_>, &mut Vec<RuleError>);
+/// The signature every rule has: read the invoice and context, report anything found.
+pub type Check = fn(&Invoice, &Context<'_>, &mut Vec<Hit>);
 
 /// One entry of the catalogue.
 #[derive(Debug, Clone, Copy)]
@@ -130,192 +200,145 @@ pub struct Rule {
     pub name: &'static str,
     /// The NIC error codes the rule can raise.
     pub codes: &'static [&'static str],
+    /// JSON pointer pattern of the field at fault (`*` for any array index), e.g. `/ItemList/*/IgstAmt`.
+    pub field: &'static str,
+    /// Why the finding arises, in one plain sentence.
+    pub cause: &'static str,
+    /// How to fix it, in one plain sentence.
+    pub fix: &'static str,
+    pub severity: Severity,
+    /// For uncertain rules: what we chose and why.
+    pub note: Option<&'static str>,
+    /// A message template of our own, when NIC's text for the code does not fit this check.
+    pub message: Option<&'static str>,
+    /// Whether the rule reads GSTIN master records (skipped when `Context::gstin_master` is false).
+    pub needs_master: bool,
     pub check: Check,
 }
 
-const fn rule(name: &'static str, codes: &'static [&'static str], check: Check) -> Rule {
-    Rule { name, codes, check }
+impl Rule {
+    /// Makes the rule a warning.
+    pub const fn warning(mut self) -> Rule {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    /// Sets the rule's severity.
+    pub const fn severity(mut self, severity: Severity) -> Rule {
+        self.severity = severity;
+        self
+    }
+
+    /// Adds a note on an uncertain rule.
+    pub const fn note(mut self, note: &'static str) -> Rule {
+        self.note = Some(note);
+        self
+    }
+
+    /// Sets a message template of our own.
+    pub const fn message(mut self, template: &'static str) -> Rule {
+        self.message = Some(template);
+        self
+    }
+
+    /// Marks the rule as reading GSTIN master records.
+    pub const fn master(mut self) -> Rule {
+        self.needs_master = true;
+        self
+    }
+
+    /// Whether the rule runs in `ctx`.
+    pub fn applies(&self, ctx: &Context<'_>) -> bool {
+        ctx.gstin_master || !self.needs_master
+    }
 }
 
-/// The catalogue, in the order NIC reports: document, parties, supply type, items, item arithmetic,
-/// document totals.
-pub static RULES: &[Rule] = &[
-    // Document (§6.2, §6.7, §6.8).
-    rule(
-        "doc_date_not_future",
-        &["2163"],
-        document::doc_date_not_future,
-    ),
-    rule(
-        "doc_date_not_before_go_live",
-        &["2163"],
-        document::doc_date_not_before_go_live,
-    ),
-    rule(
-        "preceding_doc_for_notes",
-        &["2191"],
-        document::preceding_doc_for_notes,
-    ),
-    rule("items_not_empty", &["2228"], document::items_not_empty),
-    rule(
-        "item_count_within_limit",
-        &["2173"],
-        document::item_count_within_limit,
-    ),
-    rule(
-        "unique_item_serials",
-        &["2233"],
-        document::unique_item_serials,
-    ),
-    // Parties (§6.3).
-    rule(
-        "caller_is_supplier_or_ecom",
-        &["2169"],
-        parties::caller_is_supplier_or_ecom,
-    ),
-    rule("seller_gstin_valid", &["3028"], parties::seller_gstin_valid),
-    rule("buyer_gstin_valid", &["3028"], parties::buyer_gstin_valid),
-    rule(
-        "seller_registration_status",
-        parties::STATUS_CODES,
-        parties::seller_registration_status,
-    ),
-    rule(
-        "buyer_registration_status",
-        parties::STATUS_CODES,
-        parties::buyer_registration_status,
-    ),
-    rule("seller_not_buyer", &["2211"], parties::seller_not_buyer),
-    rule(
-        "seller_state_matches_gstin",
-        &["2258"],
-        parties::seller_state_matches_gstin,
-    ),
-    rule("seller_state_valid", &["2259"], parties::seller_state_valid),
-    rule("buyer_state_valid", &["2260"], parties::buyer_state_valid),
-    rule(
-        "buyer_state_matches_gstin",
-        &["2265"],
-        parties::buyer_state_matches_gstin,
-    ),
-    rule(
-        "dispatch_ship_states_valid",
-        &["2200"],
-        parties::dispatch_ship_states_valid,
-    ),
-    // Supply type × recipient (§6.4).
-    rule(
-        "urp_only_for_exports",
-        &["2212", "2171"],
-        supply::urp_only_for_exports,
-    ),
-    rule("exports_to_urp", &["2248"], supply::exports_to_urp),
-    rule(
-        "b2b_recipient_not_sez",
-        &["2246"],
-        supply::b2b_recipient_not_sez,
-    ),
-    rule("sez_supply_to_sez", &["2247"], supply::sez_supply_to_sez),
-    rule(
-        "export_pos_other_country",
-        &["2229"],
-        supply::export_pos_other_country,
-    ),
-    rule(
-        "export_buyer_state_other_country",
-        &["2261"],
-        supply::export_buyer_state_other_country,
-    ),
-    rule(
-        "domestic_pos_not_other_country",
-        &["2242"],
-        supply::domestic_pos_not_other_country,
-    ),
-    rule("pos_valid", &["2243"], supply::pos_valid),
-    rule(
-        "reverse_charge_supply_type",
-        &["2162"],
-        supply::reverse_charge_supply_type,
-    ),
-    rule(
-        "igst_on_intra_same_state",
-        &["2262"],
-        supply::igst_on_intra_same_state,
-    ),
-    // Items: tax heads, rates, quantities and units (§6.4, §6.7).
-    rule("intra_state_no_igst", &["2172"], items::intra_state_no_igst),
-    rule(
-        "intra_state_cgst_equals_sgst",
-        &["2227"],
-        items::intra_state_cgst_equals_sgst,
-    ),
-    rule(
-        "intra_state_needs_cgst_sgst",
-        &["2241"],
-        items::intra_state_needs_cgst_sgst,
-    ),
-    rule(
-        "inter_state_no_cgst_sgst",
-        &["2174"],
-        items::inter_state_no_cgst_sgst,
-    ),
-    rule("sez_no_cgst_sgst", &["2237"], items::sez_no_cgst_sgst),
-    rule("export_no_cgst_sgst", &["2180"], items::export_no_cgst_sgst),
-    rule("gst_rate_notified", &["2240"], items::gst_rate_notified),
-    rule("goods_have_quantity", &["2238"], items::goods_have_quantity),
-    rule("goods_have_unit", &["2239"], items::goods_have_unit),
-    rule("units_known", &["2177"], items::units_known),
-    // Item arithmetic (§6.5).
-    rule("taxable_value", &["2193"], arithmetic::taxable_value),
-    rule(
-        "igst_matches_rate",
-        &["2235"],
-        arithmetic::igst_matches_rate,
-    ),
-    rule(
-        "cgst_sgst_match_rate",
-        &["2234"],
-        arithmetic::cgst_sgst_match_rate,
-    ),
-    rule(
-        "cess_matches_rate",
-        &["2266"],
-        arithmetic::cess_matches_rate,
-    ),
-    rule(
-        "state_cess_matches_rate",
-        &["2267"],
-        arithmetic::state_cess_matches_rate,
-    ),
-    rule("item_total", &["2194"], arithmetic::item_total),
-    // Document totals (§6.6).
-    rule(
-        "total_assessable_value",
-        &["2182"],
-        totals::total_assessable_value,
-    ),
-    rule("total_sgst", &["2183"], totals::total_sgst),
-    rule("total_cgst", &["2184"], totals::total_cgst),
-    rule("total_igst", &["2185"], totals::total_igst),
-    rule("total_cess", &["2186"], totals::total_cess),
-    rule("total_state_cess", &["2187"], totals::total_state_cess),
-    rule(
-        "total_invoice_value",
-        &["2189"],
-        totals::total_invoice_value,
-    ),
-    rule(
-        "discount_below_invoice_value",
-        &["2220"],
-        totals::discount_below_invoice_value,
-    ),
-];
-
-/// Runs every rule of [`RULES`] and returns every error found, in catalogue order (empty = valid).
-pub fn validate(invoice: &Invoice, ctx: &Context<'_>) -> Vec<RuleError> {
-    let mut errors = Vec::new();
-    for rule in RULES {
-        (rule.check)(invoice, ctx, &mut errors);
+/// An error rule.
+pub const fn rule(
+    name: &'static str,
+    codes: &'static [&'static str],
+    field: &'static str,
+    check: Check,
+    cause: &'static str,
+    fix: &'static str,
+) -> Rule {
+    Rule {
+        name,
+        codes,
+        field,
+        cause,
+        fix,
+        severity: Severity::Error,
+        note: None,
+        message: None,
+        needs_master: false,
+        check,
     }
-    errors
+}
+
+mod table;
+pub use table::RULES;
+
+/// Runs every rule of [`RULES`] that applies in `ctx` and returns every finding, in catalogue order
+/// (no errors = valid; warnings do not refuse a document).
+pub fn validate(invoice: &Invoice, ctx: &Context<'_>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut hits = Vec::new();
+    for rule in RULES.iter().filter(|r| r.applies(ctx)) {
+        (rule.check)(invoice, ctx, &mut hits);
+        findings.extend(hits.drain(..).map(|h| Finding {
+            rule: rule.name,
+            code: h.code,
+            message: h.message,
+            pointer: h.pointer,
+            severity: rule.severity,
+        }));
+    }
+    findings
+}
+
+/// The rule name and code of schema findings.
+pub const SCHEMA_RULE: &str = "schema";
+pub const SCHEMA_CODE: &str = "2140";
+
+/// Checks `payload` against the INV-01 schema: its canonical form and typed view, or every violation
+/// as a finding of rule `"schema"`, code `2140`, with the field's pointer.
+pub fn check_schema(payload: &serde_json::Value) -> Result<(Canon, Invoice), Vec<Finding>> {
+    let canon = openirp_model::canonicalise_invoice(payload).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|e| Finding {
+                rule: SCHEMA_RULE,
+                code: SCHEMA_CODE,
+                message: e.to_string(),
+                pointer: e.pointer,
+                severity: Severity::Error,
+            })
+            .collect::<Vec<_>>()
+    })?;
+    match Invoice::from_canonical(&canon) {
+        Some(invoice) => Ok((canon, invoice)),
+        None => Err(vec![Finding {
+            rule: SCHEMA_RULE,
+            code: SCHEMA_CODE,
+            message: "invoice: could not be read as an e-invoice".to_string(),
+            pointer: String::new(),
+            severity: Severity::Error,
+        }]),
+    }
+}
+
+/// The findings that refuse a document.
+pub fn errors(findings: &[Finding]) -> impl Iterator<Item = &Finding> {
+    findings.iter().filter(|f| f.severity == Severity::Error)
+}
+
+/// The findings that travel with an accepted document.
+pub fn warnings(findings: &[Finding]) -> impl Iterator<Item = &Finding> {
+    findings.iter().filter(|f| f.severity == Severity::Warning)
+}
+
+/// Whether no finding is an error.
+pub fn passes(findings: &[Finding]) -> bool {
+    errors(findings).next().is_none()
 }

@@ -131,6 +131,123 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ),
     ("2266", "Cess amount given with HSN -{0} is invalid"),
     ("2267", "State Cess amount given with HSN -{0} is Invalid"),
+    ("2176", "Invalid HSN code(s)-{0}"),
+    ("2178", "PIN code does not belong to the state - {0}"),
+    (
+        "2181",
+        "Intra State transaction are not allowed for export transaction",
+    ),
+    (
+        "2192",
+        "TotAmt value should be equal to (Qty * UnitPrice) for HSN {0}",
+    ),
+    ("2195", "e-Commerce Gstin should be TCS"),
+    (
+        "2197",
+        "e-commerce GSTIN is mandatory for e-com Transaction",
+    ),
+    ("2201", "Invalid Port Code"),
+    ("2202", "Invalid Country Code"),
+    ("2203", "Invalid Foreign Currency"),
+    ("2208", "Export details are required"),
+    (
+        "2210",
+        "Original invoice number is not required for the document type Invoice",
+    ),
+    ("2221", "Select GST Payment for export transaction"),
+    ("2224", "e-com Gstin should not be provided"),
+    (
+        "2231",
+        "Cannot generate e-Invoice as the supplier GSTIN - {0} is SEZ",
+    ),
+    (
+        "2236",
+        "In case of export transactions, the 'Ship-To' address should be of the place or port from where the goods are being exported.",
+    ),
+    (
+        "2244",
+        "Recipient PIN code is mandatory for transaction -{0}",
+    ),
+    (
+        "2245",
+        "ShipTo state code should be same as POS for B2B transaction",
+    ),
+    (
+        "2249",
+        "Combination of goods and service items are not allowed for inter state transaction with POS same as the supplier state",
+    ),
+    (
+        "2251",
+        "E-Way Bill can be generated provided at least HSN of one item belongs to goods",
+    ),
+    (
+        "2252",
+        "E-way Bill is not generated for document types of Debit Note and Credit Note and Services.",
+    ),
+    (
+        "2253",
+        "Vehicle number and vehicle type should be passed in case of transportation mode is Road.",
+    ),
+    (
+        "2254",
+        "The transport document number and date should be passed in case of transportation mode is other than Road.",
+    ),
+    ("4014", "Invalid Vehicle Number"),
+    ("4016", "Transport document date cannot be a future date"),
+    ("4017", "Incorrect date format"),
+    ("4018", "Invalid Transporter ID"),
+    (
+        "4019",
+        "Provide Transporter ID in order to generate Part A of e-Way Bill",
+    ),
+    (
+        "4021",
+        "Transporter document date cannot be earlier than the invoice date.",
+    ),
+    (
+        "4024",
+        "Vehicle type should not be ODC when transmode is other than road and ship",
+    ),
+    (
+        "4028",
+        "Transport mode is mandatory as Vehicle Number/Transport Document Number is given",
+    ),
+    (
+        "4029",
+        "Valid distance to be sent in case of same pin codes, you cannot send 0 as distance in this case.",
+    ),
+    (
+        "4031",
+        "Ship to details are mandatory for export transactions to generate e-Way Bill.",
+    ),
+    (
+        "4032",
+        "Ship to state code cannot be other country code(96) for e-Way Bill generation",
+    ),
+    (
+        "4033",
+        "Ship to PIN code cannot be 999999 for e-Way Bill generation",
+    ),
+    (
+        "4034",
+        "Since the you passed Supplier/Recepient/Dispatch from/Ship to Pincode as 999999, distance cannot be 0",
+    ),
+    (
+        "4035",
+        "Dispatch state code cannot be other country code(96) for e-Way Bill generation",
+    ),
+    (
+        "4036",
+        "Dispatch PIN code cannot be 999999 for e-Way Bill generation",
+    ),
+    (
+        "4039",
+        "Vehicle type can not be regular when transport mode is ship",
+    ),
+    (
+        "4040",
+        "For Ship Transport, either vehicle number or transport document number is required",
+    ),
     ("3028", "GSTIN - {0} is invalid"),
     (
         "3074",
@@ -158,6 +275,16 @@ pub const MESSAGES: &[(&str, &str)] = &[
 /// 2163 for a document dated before the IRP went live. NIC lists no text for this case; this is ours.
 pub const BEFORE_GO_LIVE: &str =
     "The document date should not be earlier than the e-invoice start date 01/10/2020";
+
+/// The 30-day reporting window (code [`crate::policy::REPORTING_WINDOW_CODE`]); NIC's text is not known.
+pub const REPORTING_WINDOW: &str = "The document dated {0} could not be reported after {1}: taxpayers with AATO of Rs {2} crore or more must report e-invoices within 30 days of the document date";
+
+/// Warning: the reporting window closes soon.
+pub const REPORTING_WINDOW_CLOSING: &str =
+    "The document dated {0} must be reported by {1} (30-day limit; {2} day(s) left)";
+
+/// Warning: an old document from a supplier the window does not bind.
+pub const REPORTING_WINDOW_NOT_APPLIED: &str = "The document dated {0} is older than 30 days (limit {1}); the IRP refuses such documents from taxpayers with AATO at or above the threshold in force";
 
 /// The message template for `code`.
 pub fn template(code: &str) -> Option<&'static str> {
@@ -228,7 +355,7 @@ mod tests {
         for rule in crate::RULES {
             for code in rule.codes {
                 assert!(
-                    template(code).is_some(),
+                    rule.message.is_some() || template(code).is_some(),
                     "{} raises {code} without a message",
                     rule.name
                 );

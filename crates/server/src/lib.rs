@@ -2,6 +2,7 @@
 //! test-data API, over one store and one pair of server keys.
 
 pub mod ack;
+pub mod api;
 pub mod config;
 pub mod ids;
 pub mod keys;
@@ -10,6 +11,7 @@ pub mod sandbox;
 pub mod secrets;
 pub mod signing;
 pub mod state;
+pub mod validation;
 
 pub use config::{Config, Mode};
 pub use state::{AppState, Shared};
@@ -102,6 +104,9 @@ pub fn router(state: Shared) -> Router {
         .route("/keys/auth-public.pem", get(keys::auth_public_key))
         .route("/keys/signing-cert.pem", get(keys::signing_certificate))
         .route("/.well-known/jwks.json", get(keys::jwks))
+        .route("/api/v1/validate", post(api::validate))
+        .route("/api/v1/errors", get(api::error_catalogue))
+        .route("/api/v1/schema/inv-01.json", get(api::inv01_schema))
         .merge(nic::routes());
     if state.config.mode == Mode::Sandbox {
         app = app

@@ -64,6 +64,8 @@ struct NewTaxpayer {
     pan: Option<String>,
     legal_name: Option<String>,
     trade_name: Option<String>,
+    /// Aggregate annual turnover in crore rupees (drives the 30-day reporting window).
+    aato_crore: Option<serde_json::Number>,
 }
 
 /// `POST /sandbox/v1/taxpayers`: a checksum-valid dummy GSTIN for the state, its master record, a client
@@ -94,6 +96,8 @@ pub async fn create_taxpayer(
     let trade_name = checked_name(req.trade_name, "trade_name")?
         .unwrap_or_else(|| format!("Sandbox Traders {pan}"));
 
+    let aato = aato_text(req.aato_crore)?;
+
     let client_secret = ids::client_secret();
     let password = ids::password();
     let (secret_hash, password_hash) = tokio::try_join!(
@@ -110,7 +114,10 @@ pub async fn create_taxpayer(
             continue;
         }
         let bundle = TaxpayerBundle {
-            gstin: taxpayer_record(&gstin, code, &legal_name, &trade_name),
+            gstin: GstinRecord {
+                aato_crore: aato.clone(),
+                ..taxpayer_record(&gstin, code, &legal_name, &trade_name)
+            },
             client: ApiClient {
                 client_id: ids::client_id(),
                 secret_hash: secret_hash.clone(),
@@ -188,6 +195,18 @@ fn taxpayer_record(gstin: &str, code: u8, legal_name: &str, trade_name: &str) ->
         dt_reg: Some("2017-07-01".to_string()),
         dt_dreg: None,
         checksum_exempt: false,
+        aato_crore: None,
+    }
+}
+
+/// A turnover as the store keeps it: non-negative decimal text.
+fn aato_text(aato: Option<serde_json::Number>) -> Result<Option<String>, ApiError> {
+    let Some(number) = aato else { return Ok(None) };
+    match number.to_string().parse::<rust_decimal::Decimal>() {
+        Ok(a) if !a.is_sign_negative() => Ok(Some(a.normalize().to_string())),
+        _ => Err(ApiError::bad(
+            "aato_crore must be a non-negative number of crore rupees",
+        )),
     }
 }
 
@@ -204,6 +223,7 @@ struct NewGstin {
     dt_dreg: Option<String>,
     blk_status: Option<String>,
     checksum_exempt: Option<bool>,
+    aato_crore: Option<serde_json::Number>,
 }
 
 const STATUSES: &[&str] = &["ACT", "CNL", "INA", "PRO", "SUS"];
@@ -262,6 +282,7 @@ pub async fn put_gstin(State(state): State<Shared>, body: Bytes) -> Result<Respo
         dt_reg: req.dt_reg.or(Some("2017-07-01".to_string())),
         dt_dreg: req.dt_dreg,
         checksum_exempt: exempt,
+        aato_crore: aato_text(req.aato_crore)?,
     };
     state.store.put_gstin(&record).await?;
     Ok((StatusCode::CREATED, Json(GstinDetails::from(&record))).into_response())

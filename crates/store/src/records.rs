@@ -25,6 +25,8 @@ pub struct GstinRecord {
     pub dt_dreg: Option<String>,
     /// NIC's own sandbox GSTINs fail the mod-36 checksum.
     pub checksum_exempt: bool,
+    /// Aggregate annual turnover in crore rupees, as decimal text (`"12.5"`); `None` if unknown.
+    pub aato_crore: Option<String>,
 }
 
 /// An API client (client_id + client_secret).

@@ -4,24 +4,24 @@
 
 pub const INSERT_GSTIN: &str = "INSERT INTO gstins (gstin, legal_name, trade_name, addr_bnm, \
      addr_bno, addr_flno, addr_st, addr_loc, state_code, pincode, txp_type, status, blk_status, \
-     dt_reg, dt_dreg, checksum_exempt) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
+     dt_reg, dt_dreg, checksum_exempt, aato_crore) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
 
 pub const UPSERT_GSTIN: &str = "INSERT INTO gstins (gstin, legal_name, trade_name, addr_bnm, \
      addr_bno, addr_flno, addr_st, addr_loc, state_code, pincode, txp_type, status, blk_status, \
-     dt_reg, dt_dreg, checksum_exempt) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+     dt_reg, dt_dreg, checksum_exempt, aato_crore) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
      ON CONFLICT (gstin) DO UPDATE SET legal_name = excluded.legal_name, \
      trade_name = excluded.trade_name, addr_bnm = excluded.addr_bnm, \
      addr_bno = excluded.addr_bno, addr_flno = excluded.addr_flno, addr_st = excluded.addr_st, \
      addr_loc = excluded.addr_loc, state_code = excluded.state_code, \
      pincode = excluded.pincode, txp_type = excluded.txp_type, status = excluded.status, \
      blk_status = excluded.blk_status, dt_reg = excluded.dt_reg, dt_dreg = excluded.dt_dreg, \
-     checksum_exempt = excluded.checksum_exempt";
+     checksum_exempt = excluded.checksum_exempt, aato_crore = excluded.aato_crore";
 
 pub const SELECT_GSTIN: &str = "SELECT gstin, legal_name, trade_name, addr_bnm, addr_bno, \
      addr_flno, addr_st, addr_loc, state_code, pincode, txp_type, status, blk_status, dt_reg, \
-     dt_dreg, checksum_exempt FROM gstins WHERE gstin = $1";
+     dt_dreg, checksum_exempt, aato_crore FROM gstins WHERE gstin = $1";
 
 pub const INSERT_CLIENT: &str = "INSERT INTO api_clients (client_id, secret_hash, name, pan, \
      created_at) VALUES ($1, $2, $3, $4, $5)";

@@ -48,6 +48,7 @@ fn gstin(id: &str) -> GstinRecord {
         dt_reg: Some("2017-07-01".to_string()),
         dt_dreg: None,
         checksum_exempt: true,
+        aato_crore: Some("12.5".into()),
     }
 }
 

@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use openirp_model::gstin::make_gstin;
 use openirp_model::{Invoice, canonicalise_invoice};
-use openirp_rules::{Context, GstinStatus, RULES, RuleError, Tolerances, validate};
+use openirp_rules::{Context, Finding, GstinStatus, RULES, Severity, Tolerances, validate};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{Value, json};
 use std::str::FromStr;
@@ -55,6 +55,7 @@ pub fn active(gstin: &str, txp_type: &str) -> GstinStatus {
         dt_reg: Some(date(1, 7, 2017)),
         dt_dreg: None,
         checksum_exempt: false,
+        aato_crore: None,
     }
 }
 
@@ -89,6 +90,9 @@ pub struct Setup {
     pub today: NaiveDate,
     pub seller: Option<GstinStatus>,
     pub buyer: Option<GstinStatus>,
+    pub ecom: Option<GstinStatus>,
+    pub gstin_master: bool,
+    pub aato_crore: Option<Decimal>,
     pub enforce_checksum: bool,
     pub max_items: usize,
     pub tolerances: Tolerances,
@@ -102,6 +106,9 @@ impl Setup {
             today: today(),
             seller: master(inv.seller_gstin()),
             buyer: master(inv.buyer_gstin()),
+            ecom: inv.ecm_gstin.as_deref().and_then(master),
+            gstin_master: true,
+            aato_crore: None,
             enforce_checksum: true,
             max_items: 1000,
             tolerances: Tolerances::default(),
@@ -114,33 +121,44 @@ impl Setup {
             today: self.today,
             seller: self.seller.as_ref(),
             buyer: self.buyer.as_ref(),
+            ecom: self.ecom.as_ref(),
+            gstin_master: self.gstin_master,
+            aato_crore: self.aato_crore,
             enforce_checksum: self.enforce_checksum,
             max_items: self.max_items,
             tolerances: self.tolerances,
         }
     }
 
-    /// Runs [`validate`], and checks that each rule only raises the codes the catalogue lists for it and
-    /// that `validate` returns exactly the rules' errors in catalogue order.
-    pub fn run(&self, inv: &Invoice) -> Vec<RuleError> {
+    /// Runs [`validate`], and checks that each rule only raises the codes the catalogue lists for it, with
+    /// a pointer matching its field pattern's block, and that `validate` returns exactly the rules'
+    /// findings in catalogue order. Returns every finding.
+    pub fn run(&self, inv: &Invoice) -> Vec<Finding> {
         let ctx = self.context();
         let mut by_rule = Vec::new();
-        for rule in RULES {
-            let mut errs = Vec::new();
-            (rule.check)(inv, &ctx, &mut errs);
-            for e in &errs {
+        for rule in RULES.iter().filter(|r| r.applies(&ctx)) {
+            let mut hits = Vec::new();
+            (rule.check)(inv, &ctx, &mut hits);
+            for h in hits {
                 assert!(
-                    rule.codes.contains(&e.code),
+                    rule.codes.contains(&h.code),
                     "rule {} raised unlisted code {}",
                     rule.name,
-                    e.code
+                    h.code
                 );
                 assert!(
-                    !e.message.is_empty() && !e.message.contains("{0}"),
-                    "unfilled message {e:?}"
+                    !h.message.is_empty() && !h.message.contains("{0}"),
+                    "unfilled message {h:?}"
                 );
+                assert!(h.pointer.starts_with('/'), "pointer {h:?}");
+                by_rule.push(Finding {
+                    rule: rule.name,
+                    code: h.code,
+                    message: h.message,
+                    pointer: h.pointer,
+                    severity: rule.severity,
+                });
             }
-            by_rule.extend(errs);
         }
         let all = validate(inv, &ctx);
         assert_eq!(all, by_rule);
@@ -148,20 +166,41 @@ impl Setup {
     }
 }
 
-/// Errors for `v` with the default setup.
-pub fn errors(v: &Value) -> Vec<RuleError> {
+/// Error findings for `v` with the default setup.
+pub fn errors(v: &Value) -> Vec<Finding> {
     errors_with(v, |_| {})
 }
 
-/// Errors for `v` after `tweak` changes the default setup.
-pub fn errors_with(v: &Value, tweak: impl FnOnce(&mut Setup)) -> Vec<RuleError> {
+/// Error findings for `v` after `tweak` changes the default setup.
+pub fn errors_with(v: &Value, tweak: impl FnOnce(&mut Setup)) -> Vec<Finding> {
+    findings_with(v, tweak)
+        .into_iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect()
+}
+
+/// Every finding (errors and warnings) for `v` after `tweak`.
+pub fn findings_with(v: &Value, tweak: impl FnOnce(&mut Setup)) -> Vec<Finding> {
     let inv = parse(v);
     let mut setup = Setup::for_invoice(&inv);
     tweak(&mut setup);
     setup.run(&inv)
 }
 
-/// Just the codes.
+/// Every finding for `v` with the default setup.
+pub fn findings(v: &Value) -> Vec<Finding> {
+    findings_with(v, |_| {})
+}
+
+/// Warning findings for `v` with the default setup.
+pub fn warnings(v: &Value) -> Vec<Finding> {
+    findings(v)
+        .into_iter()
+        .filter(|f| f.severity == Severity::Warning)
+        .collect()
+}
+
+/// Just the error codes.
 pub fn codes(v: &Value) -> Vec<&'static str> {
     errors(v).into_iter().map(|e| e.code).collect()
 }
@@ -293,6 +332,17 @@ pub fn invoice(
         "ItemList": items,
         "ValDtls": {"AssVal": 0, "TotInvVal": 0}
     });
+    let pin = |st: &str| {
+        openirp_model::states::parse_state_code(st)
+            .and_then(openirp_model::states::sample_pin)
+            .map(|p| json!(p))
+    };
+    if let Some(p) = pin(seller_st) {
+        v["SellerDtls"]["Pin"] = p;
+    }
+    if let Some(p) = pin(buyer_st) {
+        v["BuyerDtls"]["Pin"] = p;
+    }
     balance(&mut v);
     v
 }
@@ -335,7 +385,14 @@ pub fn export_wop() -> Value {
         vec![goods("1", "84713010", "1000", "0", Head::None)],
     );
     v["BuyerDtls"]["Pin"] = json!(999999);
+    v["ExpDtls"] = export_details();
     v
+}
+
+/// Export details every export base invoice carries.
+pub fn export_details() -> Value {
+    json!({"ShipBNo": "SB-1", "ShipBDt": "10/11/2025", "Port": "INNSA1", "RefClm": "N", "ForCur": "USD",
+           "CntCode": "US"})
 }
 
 /// Export with payment of IGST.
@@ -350,6 +407,7 @@ pub fn export_wp() -> Value {
         vec![goods("1", "84713010", "1000", "18", Head::Igst)],
     );
     v["BuyerDtls"]["Pin"] = json!(999999);
+    v["ExpDtls"] = export_details();
     v
 }
 

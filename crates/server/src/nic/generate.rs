@@ -3,22 +3,23 @@
 //! answering. The store's unique key on the IRN decides duplicates, also under concurrency.
 
 use super::codes;
-use super::envelope::{ErrorDetail, Failure, NicResult, Success};
+use super::envelope::{Failure, NicResult, Success};
+use super::findings::{info_of, refused, warning_entries};
 use super::irn_data::{IrnData, dupirn_info};
 use super::payload::{decrypt_json, envelope_data, read_body};
 use super::session::{Caller, authenticate};
 use crate::state::Shared;
+use crate::validation::check_invoice;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use chrono::{Datelike, NaiveDate};
-use openirp_model::canonical::{Canon, SchemaError};
+use chrono::Datelike;
+use openirp_model::Invoice;
+use openirp_model::canonical::Canon;
 use openirp_model::payload::{invoice_part, signed_invoice_data, signed_qr_data};
 use openirp_model::time::{format_ist, ist_datetime};
-use openirp_model::{Invoice, canonicalise_invoice};
-use openirp_rules::{Context, GstinStatus, Tolerances};
-use openirp_store::{EInvoice, GstinRecord, InsertOutcome};
+use openirp_store::{EInvoice, InsertOutcome};
 use serde_json::json;
 
 /// Generate IRN.
@@ -30,18 +31,21 @@ async fn generate_irn(state: &Shared, headers: &HeaderMap, body: Body) -> NicRes
     let caller = authenticate(state, headers).await?;
     let bytes = read_body(body, state.config.max_body_bytes).await?;
     let payload = decrypt_json(caller.sek(), &envelope_data(&bytes)?)?;
-    let canon = canonicalise_invoice(&payload).map_err(schema_failure)?;
-    let invoice = Invoice::from_canonical(&canon).ok_or(Failure::code(codes::APPLICATION_ERROR))?;
-    check_business_rules(state, &caller, &invoice).await?;
-    let record = acknowledge(state, &caller, &canon, &invoice).await?;
+    let accepted = check_invoice(state, Some(caller.gstin()), &payload)
+        .await
+        .map_err(refused)?;
+    let record = acknowledge(state, &caller, &accepted.canon, &accepted.invoice).await?;
     let record = store_acknowledgement(state, record).await?;
     let json = serde_json::to_vec(&IrnData::from(&record))
         .map_err(|_| Failure::code(codes::APPLICATION_ERROR))?;
+    let mut info = warning_entries(&accepted.warnings);
+    if has_ewb_request(&accepted.canon) {
+        info.push(ewb_not_available());
+    }
     let reply = Success::encrypted(caller.sek(), &json);
-    Ok(if has_ewb_request(&canon) {
-        reply.with_info(ewb_not_available())
-    } else {
-        reply
+    Ok(match info_of(info) {
+        Some(info) => reply.with_info(info),
+        None => reply,
     })
 }
 
@@ -108,19 +112,6 @@ async fn store_acknowledgement(state: &Shared, record: EInvoice) -> Result<EInvo
     }
 }
 
-/// Every schema violation as one `ErrorDetails` entry.
-fn schema_failure(errors: Vec<SchemaError>) -> Failure {
-    Failure::many(
-        errors
-            .into_iter()
-            .map(|e| ErrorDetail {
-                code: codes::SCHEMA_INVALID.to_string(),
-                message: e.to_string(),
-            })
-            .collect(),
-    )
-}
-
 fn store_failure<E: std::fmt::Display>(e: E) -> Failure {
     tracing::error!(error = %e, "store failure");
     Failure::code(codes::APPLICATION_ERROR)
@@ -145,63 +136,6 @@ fn same_content(existing: &EInvoice, new: &EInvoice) -> bool {
     existing.status == "ACT"
         && invoice_part(&existing.signed_invoice)
             .is_some_and(|a| Some(a) == invoice_part(&new.signed_invoice))
-}
-
-/// Runs the rules catalogue with the parties' master records; every error comes back at once.
-async fn check_business_rules(
-    state: &Shared,
-    caller: &Caller,
-    invoice: &Invoice,
-) -> Result<(), Failure> {
-    let store = &state.store;
-    let buyer_gstin = invoice.buyer_gstin();
-    let (seller, buyer) = tokio::join!(store.get_gstin(invoice.seller_gstin()), async {
-        if buyer_gstin == openirp_model::gstin::URP {
-            Ok(None)
-        } else {
-            store.get_gstin(buyer_gstin).await
-        }
-    });
-    let seller = seller.map_err(store_failure)?.map(|r| gstin_status(&r));
-    let buyer = buyer.map_err(store_failure)?.map(|r| gstin_status(&r));
-    let ctx = Context {
-        caller_gstin: caller.gstin(),
-        today: openirp_model::time::ist_date(state.now()),
-        seller: seller.as_ref(),
-        buyer: buyer.as_ref(),
-        enforce_checksum: true,
-        max_items: state.config.max_items,
-        tolerances: Tolerances::default(),
-    };
-    let errors = openirp_rules::validate(invoice, &ctx);
-    if errors.is_empty() {
-        return Ok(());
-    }
-    Err(Failure::many(
-        errors
-            .into_iter()
-            .map(|e| ErrorDetail {
-                code: e.code.to_string(),
-                message: e.message,
-            })
-            .collect(),
-    ))
-}
-
-/// What the rules need of a GSTIN master record.
-fn gstin_status(r: &GstinRecord) -> GstinStatus {
-    let date = |d: &Option<String>| {
-        d.as_deref()
-            .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
-    };
-    GstinStatus {
-        gstin: r.gstin.clone(),
-        status: r.status.clone(),
-        txp_type: r.txp_type.clone(),
-        dt_reg: date(&r.dt_reg),
-        dt_dreg: date(&r.dt_dreg),
-        checksum_exempt: r.checksum_exempt,
-    }
 }
 
 /// Signs the invoice and the QR code on the signing pool.
@@ -232,6 +166,6 @@ fn has_ewb_request(canon: &Canon) -> bool {
 
 /// The IRN is issued; the e-way bill part is not offered yet, and the client is told so plainly.
 fn ewb_not_available() -> serde_json::Value {
-    json!([{"InfCd": "ADDNLNFO", "Desc": "The IRN was generated. EwbDtls were kept in the signed invoice, \
-        but this server does not generate e-way bills yet: EwbNo is null."}])
+    json!({"InfCd": "ADDNLNFO", "Desc": "The IRN was generated. EwbDtls were kept in the signed invoice, \
+        but this server does not generate e-way bills yet: EwbNo is null."})
 }

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod cancel;
 pub mod codes;
 pub mod envelope;
+pub mod findings;
 pub mod generate;
 pub mod headers;
 pub mod irn_data;
@@ -11,6 +12,7 @@ pub mod lookup;
 pub mod master;
 pub mod payload;
 pub mod session;
+pub mod validate;
 
 use crate::state::Shared;
 use axum::Router;
@@ -39,6 +41,7 @@ pub fn routes() -> Router<Shared> {
         )
         .route("/eivital/v1.04/heartbeat/ping", get(heartbeat))
         .route("/eicore/v1.03/invoice", post(generate::generate))
+        .route("/eicore/v1.03/invoice/validate", post(validate::validate))
         .route("/eicore/v1.03/invoice/cancel", post(cancel::cancel))
         .route("/eicore/v1.03/cancel", post(cancel::cancel))
         .route("/eicore/v1.03/invoice/irn/{irn}", get(lookup::by_irn))

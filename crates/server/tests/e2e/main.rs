@@ -8,3 +8,4 @@ mod harness;
 mod keys;
 mod lifecycle;
 mod sandbox;
+mod validate;

@@ -71,6 +71,7 @@ async fn sandbox_inputs_are_checked() {
         r#"{"state_code":"29","colour":1}"#,
         "nope",
         r#"{"state_code":"29","pan":"12345"}"#,
+        r#"{"state_code":"29","aato_crore":-1}"#,
     ] {
         let res = post("/sandbox/v1/taxpayers", body.to_string()).await;
         assert_eq!(res.status(), 400, "{body}");
@@ -82,6 +83,8 @@ async fn sandbox_inputs_are_checked() {
         r#"{"gstin":"29AAGCB7383J1Z4","status":"XYZ"}"#,
         r#"{"gstin":"bad"}"#,
         r#"{"gstin":"29AAGCB7383J1Z4","dt_reg":"01/01/2020"}"#,
+        r#"{"gstin":"29AAGCB7383J1Z4","aato_crore":-5}"#,
+        r#"{"gstin":"29AAGCB7383J1Z4","aato_crore":"ten"}"#,
     ] {
         assert_eq!(
             post("/sandbox/v1/gstins", body.to_string()).await.status(),

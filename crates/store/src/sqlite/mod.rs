@@ -187,13 +187,27 @@ async fn open_reader(base: SqliteConnectOptions, size: u32) -> Result<SqlitePool
 
 /// The embedded SQLite migrations, in version order.
 fn migrator() -> Migrator {
-    Migrator::with_migrations(vec![Migration::new(
-        1,
-        "initial".into(),
-        MigrationType::Simple,
-        include_str!("../../migrations/sqlite/0001_initial.sql").into_sql_str(),
-        false,
-    )])
+    let migration = |version, name: &str, sql: &'static str| {
+        Migration::new(
+            version,
+            name.to_string().into(),
+            MigrationType::Simple,
+            sql.into_sql_str(),
+            false,
+        )
+    };
+    Migrator::with_migrations(vec![
+        migration(
+            1,
+            "initial",
+            include_str!("../../migrations/sqlite/0001_initial.sql"),
+        ),
+        migration(
+            2,
+            "gstin aato",
+            include_str!("../../migrations/sqlite/0002_gstin_aato.sql"),
+        ),
+    ])
 }
 
 /// A pragma answers either text (journal_mode) or an integer (synchronous).

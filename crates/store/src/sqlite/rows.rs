@@ -29,6 +29,7 @@ pub(crate) fn bind_gstin<'q>(q: Query<'q>, r: &GstinRecord) -> Query<'q> {
         .bind(r.dt_reg.clone())
         .bind(r.dt_dreg.clone())
         .bind(r.checksum_exempt)
+        .bind(r.aato_crore.clone())
 }
 
 /// Binds $1..$5 in the column order of `INSERT_CLIENT`.
@@ -104,6 +105,7 @@ pub(crate) fn gstin_from_row(row: &SqliteRow) -> Result<GstinRecord, StoreError>
         dt_reg: row.try_get("dt_reg").map_err(backend)?,
         dt_dreg: row.try_get("dt_dreg").map_err(backend)?,
         checksum_exempt: row.try_get("checksum_exempt").map_err(backend)?,
+        aato_crore: row.try_get("aato_crore").map_err(backend)?,
     })
 }
 

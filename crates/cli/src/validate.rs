@@ -1,0 +1,302 @@
+//! `openirp validate FILE...`: the server's own schema and rule engine, offline. JSON files holding one
+//! invoice or an array of invoices (`-` reads standard input); arrays are read one invoice at a time, so
+//! a large file never sits in memory whole.
+//!
+//! Exit code 0 when every document is valid, 1 when any is invalid, 2 when an input cannot be read.
+
+use anyhow::{Context as _, anyhow};
+use chrono::NaiveDate;
+use clap::{Args, ValueEnum};
+use openirp_rules::{Context, Finding, Severity};
+use serde::Serialize;
+use serde::de::{DeserializeSeed, Deserializer, SeqAccess, Visitor};
+use serde_json::Value;
+use std::io::{BufReader, IsTerminal, Read};
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Args)]
+pub struct ValidateArgs {
+    /// JSON files with one invoice or an array of invoices; `-` for standard input.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Output for people (a table per document) or for programs (JSON).
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Evaluate time rules (future dates, the 30-day window) as of this date (dd/mm/yyyy or yyyy-mm-dd).
+    #[arg(long, value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
+    /// The GSTIN that will send the documents (default: each document's seller).
+    #[arg(long)]
+    pub gstin: Option<String>,
+    /// The seller's aggregate annual turnover in crore rupees, for the turnover-dependent rules.
+    #[arg(long)]
+    pub aato_crore: Option<rust_decimal::Decimal>,
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    openirp_model::time::parse_doc_date(s)
+        .or_else(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+        .ok_or_else(|| format!("{s}: expected dd/mm/yyyy or yyyy-mm-dd"))
+}
+
+/// The verdict on one document.
+#[derive(Serialize)]
+struct DocumentReport {
+    file: String,
+    /// Position in the file's array (0 for a file holding one invoice).
+    index: usize,
+    /// `Typ No Dt` when the schema let us read them.
+    document: Option<String>,
+    irn: Option<String>,
+    valid: bool,
+    errors: Vec<Finding>,
+    warnings: Vec<Finding>,
+}
+
+#[derive(Default, Serialize)]
+struct Summary {
+    documents: usize,
+    valid: usize,
+    invalid: usize,
+    errors: usize,
+    warnings: usize,
+    unreadable_inputs: usize,
+}
+
+pub fn run(args: ValidateArgs) -> anyhow::Result<std::process::ExitCode> {
+    let today = args
+        .as_of
+        .unwrap_or_else(|| openirp_model::time::ist_date(chrono::Utc::now().timestamp()));
+    let mut summary = Summary::default();
+    let mut reports = Vec::new();
+    for file in &args.files {
+        let name = file.display().to_string();
+        let outcome = each_document(file, |index, value| {
+            let report = check(&name, index, &value, today, &args);
+            summary.documents += 1;
+            summary.errors += report.errors.len();
+            summary.warnings += report.warnings.len();
+            if report.valid {
+                summary.valid += 1;
+            } else {
+                summary.invalid += 1;
+            }
+            match args.format {
+                Format::Human => print_human(&report),
+                Format::Json => reports.push(report),
+            }
+        });
+        if let Err(e) = outcome {
+            summary.unreadable_inputs += 1;
+            eprintln!("openirp validate: {name}: {e:#}");
+        }
+    }
+    match args.format {
+        Format::Human => println!(
+            "{} document(s): {} valid, {} invalid; {} error(s), {} warning(s){}",
+            summary.documents,
+            summary.valid,
+            summary.invalid,
+            summary.errors,
+            summary.warnings,
+            if summary.unreadable_inputs > 0 {
+                format!("; {} input(s) could not be read", summary.unreadable_inputs)
+            } else {
+                String::new()
+            }
+        ),
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(
+                &serde_json::json!({"documents": reports, "summary": summary})
+            )?
+        ),
+    }
+    let code = if summary.unreadable_inputs > 0 {
+        2
+    } else if summary.invalid > 0 {
+        1
+    } else {
+        0
+    };
+    Ok(std::process::ExitCode::from(code))
+}
+
+/// Schema and business rules of one document, offline: no GSTIN master, so rules that need one are skipped.
+fn check(
+    file: &str,
+    index: usize,
+    value: &Value,
+    today: NaiveDate,
+    args: &ValidateArgs,
+) -> DocumentReport {
+    let (findings, document, irn) = match openirp_rules::check_schema(value) {
+        Err(findings) => (findings, None, None),
+        Ok((_canon, invoice)) => {
+            let caller = args
+                .gstin
+                .as_deref()
+                .map(str::to_ascii_uppercase)
+                .unwrap_or_default();
+            let mut ctx = Context::offline(today);
+            ctx.caller_gstin = &caller;
+            ctx.aato_crore = args.aato_crore;
+            let findings = openirp_rules::validate(&invoice, &ctx);
+            let document = format!(
+                "{} {} {}",
+                invoice.doc_type, invoice.doc_no, invoice.doc_date_text
+            );
+            (findings, Some(document), Some(invoice.irn()))
+        }
+    };
+    let (errors, warnings): (Vec<Finding>, Vec<Finding>) = findings
+        .into_iter()
+        .partition(|f| f.severity == Severity::Error);
+    DocumentReport {
+        file: file.to_string(),
+        index,
+        document,
+        valid: errors.is_empty(),
+        irn,
+        errors,
+        warnings,
+    }
+}
+
+fn print_human(r: &DocumentReport) {
+    let title = r.document.as_deref().unwrap_or("(document unreadable)");
+    let verdict = if r.valid { "valid" } else { "INVALID" };
+    println!("{} #{}  {title}  {verdict}", r.file, r.index);
+    let rows: Vec<(&str, &str, &str, &str)> = r
+        .errors
+        .iter()
+        .map(|f| ("error", f.pointer.as_str(), f.code, f.message.as_str()))
+        .chain(
+            r.warnings
+                .iter()
+                .map(|f| ("warning", f.pointer.as_str(), f.code, f.message.as_str())),
+        )
+        .collect();
+    if rows.is_empty() {
+        println!();
+        return;
+    }
+    let width = rows
+        .iter()
+        .map(|(_, p, _, _)| p.len().max(1))
+        .max()
+        .unwrap_or(1)
+        .max("field".len());
+    println!("  {:<7}  {:<width$}  {:<4}  message", "", "field", "code");
+    for (kind, pointer, code, message) in rows {
+        let pointer = if pointer.is_empty() { "/" } else { pointer };
+        println!("  {kind:<7}  {pointer:<width$}  {code:<4}  {message}");
+    }
+    println!();
+}
+
+/// Calls `each` for every invoice in `file` (one object, or every element of an array, streamed).
+fn each_document(file: &std::path::Path, mut each: impl FnMut(usize, Value)) -> anyhow::Result<()> {
+    let (reader, size): (Box<dyn Read>, Option<u64>) = if file.as_os_str() == "-" {
+        (Box::new(std::io::stdin().lock()), None)
+    } else {
+        let f = std::fs::File::open(file).context("cannot open")?;
+        let size = f.metadata().ok().map(|m| m.len());
+        (Box::new(f), size)
+    };
+    let progress = progress_bar(size);
+    let counted = Counted {
+        inner: reader,
+        bar: progress.clone(),
+    };
+    let mut de = serde_json::Deserializer::from_reader(BufReader::with_capacity(1 << 16, counted));
+    let result = de
+        .deserialize_any(Documents { each: &mut each })
+        .map_err(|e| anyhow!("not valid JSON: {e}"));
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    result?;
+    de.end()
+        .map_err(|e| anyhow!("trailing characters after the JSON value: {e}"))
+}
+
+/// A progress bar on a terminal for files large enough to wait for.
+fn progress_bar(size: Option<u64>) -> Option<indicatif::ProgressBar> {
+    let size = size.filter(|s| *s > 8 * 1024 * 1024)?;
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    Some(indicatif::ProgressBar::new(size))
+}
+
+/// Counts bytes read into the progress bar.
+struct Counted<R> {
+    inner: R,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(bar) = &self.bar {
+            bar.inc(n as u64);
+        }
+        Ok(n)
+    }
+}
+
+/// A top-level object is one document; a top-level array is parsed one element at a time.
+struct Documents<'a, F> {
+    each: &'a mut F,
+}
+
+impl<'de, F: FnMut(usize, Value)> Visitor<'de> for Documents<'_, F> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an invoice object or an array of invoices")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        let value = Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        (self.each)(0, value);
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut index = 0;
+        while let Some(value) = seq.next_element_seed(OneValue)? {
+            (self.each)(index, value);
+            index += 1;
+        }
+        Ok(())
+    }
+}
+
+impl<'de, F: FnMut(usize, Value)> DeserializeSeed<'de> for Documents<'_, F> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+/// One array element as a JSON value (number lexemes kept).
+struct OneValue;
+
+impl<'de> DeserializeSeed<'de> for OneValue {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        serde::Deserialize::deserialize(d)
+    }
+}
+
+use serde::Deserialize as _;
