@@ -69,28 +69,54 @@ struct Summary {
     unreadable_inputs: usize,
 }
 
+impl Summary {
+    fn count(&mut self, report: &DocumentReport) {
+        self.documents += 1;
+        self.errors += report.errors.len();
+        self.warnings += report.warnings.len();
+        if report.valid {
+            self.valid += 1;
+        } else {
+            self.invalid += 1;
+        }
+    }
+
+    fn line(&self) -> String {
+        let unreadable = match self.unreadable_inputs {
+            0 => String::new(),
+            n => format!("; {n} input(s) could not be read"),
+        };
+        format!(
+            "{} document(s): {} valid, {} invalid; {} error(s), {} warning(s){unreadable}",
+            self.documents, self.valid, self.invalid, self.errors, self.warnings
+        )
+    }
+}
+
 pub fn run(args: ValidateArgs) -> anyhow::Result<std::process::ExitCode> {
     let today = args
         .as_of
         .unwrap_or_else(|| openirp_model::time::ist_date(chrono::Utc::now().timestamp()));
     let mut summary = Summary::default();
-    let mut reports = Vec::new();
+    if matches!(args.format, Format::Json) {
+        // One document per line, written as it is checked: the output streams like the input.
+        println!("{{\"documents\":[");
+    }
     for file in &args.files {
         let name = file.display().to_string();
         let outcome = each_document(file, |index, value| {
             let report = check(&name, index, &value, today, &args);
-            summary.documents += 1;
-            summary.errors += report.errors.len();
-            summary.warnings += report.warnings.len();
-            if report.valid {
-                summary.valid += 1;
-            } else {
-                summary.invalid += 1;
-            }
             match args.format {
                 Format::Human => print_human(&report),
-                Format::Json => reports.push(report),
+                Format::Json => {
+                    let separator = if summary.documents > 0 { "," } else { "" };
+                    println!(
+                        "{separator}{}",
+                        serde_json::to_string(&report).unwrap_or_default()
+                    );
+                }
             }
+            summary.count(&report);
         });
         if let Err(e) = outcome {
             summary.unreadable_inputs += 1;
@@ -98,25 +124,8 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<std::process::ExitCode> {
         }
     }
     match args.format {
-        Format::Human => println!(
-            "{} document(s): {} valid, {} invalid; {} error(s), {} warning(s){}",
-            summary.documents,
-            summary.valid,
-            summary.invalid,
-            summary.errors,
-            summary.warnings,
-            if summary.unreadable_inputs > 0 {
-                format!("; {} input(s) could not be read", summary.unreadable_inputs)
-            } else {
-                String::new()
-            }
-        ),
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(
-                &serde_json::json!({"documents": reports, "summary": summary})
-            )?
-        ),
+        Format::Human => println!("{}", summary.line()),
+        Format::Json => println!("],\"summary\":{}}}", serde_json::to_string(&summary)?),
     }
     let code = if summary.unreadable_inputs > 0 {
         2
