@@ -58,7 +58,8 @@ pub fn dotted(pointer: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Canon {
     Str(String),
-    Num(String),
+    /// A number: the lexeme as sent, and its exact value (parsed once, read by the rules).
+    Num(String, Decimal),
     Obj(Vec<(&'static str, Canon)>),
     List(Vec<Canon>),
 }
@@ -83,14 +84,17 @@ impl Canon {
     /// The number lexeme of member `name`.
     pub fn lexeme_at(&self, name: &str) -> Option<&str> {
         match self.get(name) {
-            Some(Canon::Num(n)) => Some(n),
+            Some(Canon::Num(n, _)) => Some(n),
             _ => None,
         }
     }
 
     /// The numeric member `name` as an exact decimal.
     pub fn dec_at(&self, name: &str) -> Option<Decimal> {
-        self.lexeme_at(name).and_then(parse_decimal)
+        match self.get(name) {
+            Some(Canon::Num(_, value)) => Some(*value),
+            _ => None,
+        }
     }
 
     /// The elements of the list member `name` (empty if absent).
@@ -105,7 +109,7 @@ impl Canon {
     pub fn write_json(&self, out: &mut String) {
         match self {
             Canon::Str(s) => write_json_string(s, out),
-            Canon::Num(n) => out.push_str(n),
+            Canon::Num(n, _) => out.push_str(n),
             Canon::Obj(members) => {
                 out.push('{');
                 for (i, (k, v)) in members.iter().enumerate() {
@@ -162,54 +166,79 @@ pub fn canonicalise_invoice(payload: &Value) -> Result<Canon, Vec<SchemaError>> 
 /// Checks `value` against `block` and returns its canonical form, or every violation found.
 pub fn canonicalise(block: &'static Block, value: &Value) -> Result<Canon, Vec<SchemaError>> {
     let mut errors = Vec::new();
-    let canon = canon_block(block, value, "", &mut errors);
+    let canon = canon_block(block, value, &At::Root, &mut errors);
     match canon {
         Some(c) if errors.is_empty() => Ok(c),
         _ => Err(errors),
     }
 }
 
-/// The pointer of member `name` of the object at `path`.
-fn join(path: &str, name: &str) -> String {
-    format!("{path}/{}", escape_pointer_token(name))
+/// Where a value sits. It is rendered as a JSON pointer only when an error needs one, so a valid
+/// document costs no pointer strings.
+enum At<'a> {
+    Root,
+    Member(&'a At<'a>, &'a str),
+    Element(&'a At<'a>, usize),
 }
 
-fn error(errors: &mut Vec<SchemaError>, pointer: String, message: impl Into<String>) {
+impl At<'_> {
+    fn pointer(&self) -> String {
+        match self {
+            At::Root => String::new(),
+            At::Member(parent, name) => {
+                format!("{}/{}", parent.pointer(), escape_pointer_token(name))
+            }
+            At::Element(parent, index) => format!("{}/{index}", parent.pointer()),
+        }
+    }
+}
+
+fn error(errors: &mut Vec<SchemaError>, at: &At, message: impl Into<String>) {
     errors.push(SchemaError {
-        pointer,
+        pointer: at.pointer(),
         message: message.into(),
     });
+}
+
+/// More fields than any INV-01 block has (items have 31); checked by a test.
+const MAX_FIELDS: usize = 48;
+
+/// The index of the field `key` names: the exact spelling first (what most clients send), then ignoring
+/// ASCII case as NIC's deserialiser does.
+fn field_index(block: &Block, key: &str) -> Option<usize> {
+    let fields = block.fields;
+    fields
+        .iter()
+        .position(|f| f.name == key)
+        .or_else(|| fields.iter().position(|f| f.name.eq_ignore_ascii_case(key)))
 }
 
 fn canon_block(
     block: &'static Block,
     value: &Value,
-    path: &str,
+    at: &At,
     errors: &mut Vec<SchemaError>,
 ) -> Option<Canon> {
     let Value::Object(map) = value else {
-        error(errors, path.to_string(), "must be a JSON object");
+        error(errors, at, "must be a JSON object");
         return None;
     };
-    // Match the client's keys to schema fields, ignoring case, and keep each field's value.
-    let mut given: Vec<Option<&Value>> = vec![None; block.fields.len()];
+    // Match the client's keys to schema fields and keep each field's value.
+    let mut given: [Option<&Value>; MAX_FIELDS] = [None; MAX_FIELDS];
     for (key, v) in map {
-        let Some(index) = block
-            .fields
-            .iter()
-            .position(|f| f.name.eq_ignore_ascii_case(key))
-        else {
+        let Some(index) = field_index(block, key).filter(|i| *i < MAX_FIELDS) else {
             error(
                 errors,
-                join(path, key),
+                &At::Member(at, key),
                 "is not a field of the e-invoice schema",
             );
             continue;
         };
         if given[index].is_some() {
+            let name = block.fields[index].name;
             error(
                 errors,
-                join(path, block.fields[index].name),
+                &At::Member(at, name),
                 "is given more than once (keys ignore case)",
             );
             continue;
@@ -220,16 +249,17 @@ fn canon_block(
     }
     let mut members = Vec::with_capacity(block.fields.len());
     for (field, v) in block.fields.iter().zip(given) {
-        let at = join(path, field.name);
         if let Kind::Fixed(lexeme) = field.kind {
-            members.push((field.name, Canon::Num(lexeme.to_string())));
+            let value = parse_decimal(lexeme).unwrap_or_default();
+            members.push((field.name, Canon::Num(lexeme.to_string(), value)));
             continue;
         }
+        let here = At::Member(at, field.name);
         match v {
-            None if field.required => error(errors, at, "is required"),
+            None if field.required => error(errors, &here, "is required"),
             None => {}
             Some(v) => {
-                if let Some(c) = canon_field(field, v, &at, errors) {
+                if let Some(c) = canon_field(field, v, &here, errors) {
                     members.push((field.name, c));
                 }
             }
@@ -241,7 +271,7 @@ fn canon_block(
 fn canon_field(
     field: &Field,
     value: &Value,
-    at: &str,
+    at: &At,
     errors: &mut Vec<SchemaError>,
 ) -> Option<Canon> {
     match field.kind {
@@ -251,7 +281,7 @@ fn canon_field(
                 // NIC's .NET binder turns a number sent for a text field into its text.
                 Value::Number(n) => n.to_string(),
                 _ => {
-                    error(errors, at.to_string(), "must be a string");
+                    error(errors, at, "must be a string");
                     return None;
                 }
             };
@@ -264,13 +294,13 @@ fn canon_field(
                 };
                 error(
                     errors,
-                    at.to_string(),
+                    at,
                     format!("must be {size} characters long (got {len})"),
                 );
                 return None;
             }
             if !matches(pat, &s) {
-                error(errors, at.to_string(), describe(pat));
+                error(errors, at, describe(pat));
                 return None;
             }
             Some(Canon::Str(s))
@@ -278,37 +308,33 @@ fn canon_field(
         Kind::Num { min, max } => {
             let (lexeme, d) = number_of(value, at, errors)?;
             if d < min || d > max {
-                error(
-                    errors,
-                    at.to_string(),
-                    format!("must be between {min} and {max}"),
-                );
+                error(errors, at, format!("must be between {min} and {max}"));
                 return None;
             }
-            Some(Canon::Num(lexeme))
+            Some(Canon::Num(lexeme, d))
         }
         Kind::Int { min, max } => {
             let (lexeme, d) = number_of(value, at, errors)?;
             if !d.fract().is_zero() || d < Decimal::from(min) || d > Decimal::from(max) {
                 error(
                     errors,
-                    at.to_string(),
+                    at,
                     format!("must be a whole number between {min} and {max}"),
                 );
                 return None;
             }
-            Some(Canon::Num(lexeme))
+            Some(Canon::Num(lexeme, d))
         }
         Kind::Obj(block) => canon_block(block, value, at, errors),
         Kind::List(block) => {
             let Value::Array(items) = value else {
-                error(errors, at.to_string(), "must be a JSON array");
+                error(errors, at, "must be a JSON array");
                 return None;
             };
             let list = items
                 .iter()
                 .enumerate()
-                .filter_map(|(i, v)| canon_block(block, v, &format!("{at}/{i}"), errors))
+                .filter_map(|(i, v)| canon_block(block, v, &At::Element(at, i), errors))
                 .collect();
             Some(Canon::List(list))
         }
@@ -317,7 +343,7 @@ fn canon_field(
 }
 
 /// A number field's lexeme and value. Numeric strings (`"560001"`) are accepted, as NIC's binder does.
-fn number_of(value: &Value, at: &str, errors: &mut Vec<SchemaError>) -> Option<(String, Decimal)> {
+fn number_of(value: &Value, at: &At, errors: &mut Vec<SchemaError>) -> Option<(String, Decimal)> {
     let parsed = match value {
         Value::Number(n) => {
             let lexeme = n.to_string();
@@ -327,7 +353,7 @@ fn number_of(value: &Value, at: &str, errors: &mut Vec<SchemaError>) -> Option<(
         _ => None,
     };
     if parsed.is_none() {
-        error(errors, at.to_string(), "must be a number");
+        error(errors, at, "must be a number");
     }
     parsed
 }
@@ -351,6 +377,19 @@ mod tests {
                           "IgstAmt": 180.00, "TotItemVal": 1180}],
             "ValDtls": {"AssVal": 1000, "IgstVal": 180, "TotInvVal": 1180}
         })
+    }
+
+    #[test]
+    fn every_block_fits_the_field_table() {
+        fn check(block: &'static Block) {
+            assert!(block.fields.len() <= MAX_FIELDS, "{}", block.name);
+            for f in block.fields {
+                if let Kind::Obj(b) | Kind::List(b) = f.kind {
+                    check(b);
+                }
+            }
+        }
+        check(&INVOICE);
     }
 
     #[test]
@@ -420,7 +459,13 @@ mod tests {
         assert_eq!(dotted("/ItemList/12/BchDtls/Nm"), "ItemList[12].BchDtls.Nm");
         assert_eq!(dotted(""), "invoice");
         assert_eq!(dotted("/a~1b~0c"), "a/b~c");
-        assert_eq!(join("/BuyerDtls", "a/b~c"), "/BuyerDtls/a~1b~0c");
+        let root = At::Root;
+        let buyer = At::Member(&root, "BuyerDtls");
+        assert_eq!(At::Member(&buyer, "a/b~c").pointer(), "/BuyerDtls/a~1b~0c");
+        assert_eq!(
+            At::Element(&At::Member(&root, "ItemList"), 3).pointer(),
+            "/ItemList/3"
+        );
         let errs = canonicalise_invoice(&json!([])).unwrap_err();
         assert_eq!(errs[0].pointer, "");
         assert_eq!(errs[0].to_string(), "invoice: must be a JSON object");
