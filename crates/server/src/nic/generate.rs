@@ -4,12 +4,11 @@
 
 use super::codes;
 use super::envelope::{Failure, NicResult, Success};
-use super::findings::{info_of, refused, warning_entries};
+use super::findings::{info_of, warning_entries};
 use super::irn_data::{IrnData, dupirn_info};
-use super::payload::{decrypt_json, envelope_data, read_body};
-use super::session::{Caller, authenticate};
+use super::session::Caller;
+use super::validate::checked_invoice;
 use crate::state::Shared;
-use crate::validation::check_invoice;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -28,12 +27,7 @@ pub async fn generate(State(state): State<Shared>, headers: HeaderMap, body: Bod
 }
 
 async fn generate_irn(state: &Shared, headers: &HeaderMap, body: Body) -> NicResult {
-    let caller = authenticate(state, headers).await?;
-    let bytes = read_body(body, state.config.max_body_bytes).await?;
-    let payload = decrypt_json(caller.sek(), &envelope_data(&bytes)?)?;
-    let accepted = check_invoice(state, Some(caller.gstin()), &payload)
-        .await
-        .map_err(refused)?;
+    let (caller, accepted) = checked_invoice(state, headers, body).await?;
     let record = acknowledge(state, &caller, &accepted.canon, &accepted.invoice).await?;
     let record = store_acknowledgement(state, record).await?;
     let json = serde_json::to_vec(&IrnData::from(&record))

@@ -6,9 +6,9 @@ use super::codes;
 use super::envelope::{Failure, NicResult, Success};
 use super::findings::{info_of, refused, warning_entries};
 use super::payload::{decrypt_json, envelope_data, read_body};
-use super::session::authenticate;
+use super::session::{Caller, authenticate};
 use crate::state::Shared;
-use crate::validation::check_invoice;
+use crate::validation::{Accepted, check_invoice};
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -30,13 +30,24 @@ pub async fn validate(State(state): State<Shared>, headers: HeaderMap, body: Bod
         .into_response()
 }
 
-async fn validate_invoice(state: &Shared, headers: &HeaderMap, body: Body) -> NicResult {
+/// Authenticates the caller, decrypts the INV-01 payload and runs the whole engine on it: the part
+/// Generate IRN and Validate share.
+pub async fn checked_invoice(
+    state: &Shared,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<(Caller, Accepted), Failure> {
     let caller = authenticate(state, headers).await?;
     let bytes = read_body(body, state.config.max_body_bytes).await?;
     let payload = decrypt_json(caller.sek(), &envelope_data(&bytes)?)?;
     let accepted = check_invoice(state, Some(caller.gstin()), &payload)
         .await
         .map_err(refused)?;
+    Ok((caller, accepted))
+}
+
+async fn validate_invoice(state: &Shared, headers: &HeaderMap, body: Body) -> NicResult {
+    let (caller, accepted) = checked_invoice(state, headers, body).await?;
     let json = serde_json::to_vec(&Verdict {
         valid: true,
         irn: accepted.invoice.irn(),
