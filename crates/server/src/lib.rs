@@ -203,6 +203,9 @@ async fn index(
         "auth": "/eivital/v1.04/auth",
         "keys": {"auth_public_key": "/keys/auth-public.pem", "signing_certificate": "/keys/signing-cert.pem",
                  "jwks": "/.well-known/jwks.json"},
+        "validate": "/api/v1/validate",
+        "errors": "/api/v1/errors",
+        "schema": "/api/v1/schema/inv-01.json",
         "sandbox": (state.config.mode == Mode::Sandbox).then_some("/sandbox/v1/taxpayers"),
     }))
 }
