@@ -9,8 +9,8 @@ use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use openirp_rules::{Context, Finding, Severity};
 use serde::Serialize;
-use serde::de::{DeserializeSeed, Deserializer, SeqAccess, Visitor};
-use serde_json::Value;
+use serde::de::{Deserializer, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 use std::io::{BufReader, IsTerminal, Read};
 use std::path::PathBuf;
 
@@ -104,8 +104,8 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<std::process::ExitCode> {
     }
     for file in &args.files {
         let name = file.display().to_string();
-        let outcome = each_document(file, |index, value| {
-            let report = check(&name, index, &value, today, &args);
+        let outcome = each_document(file, |index, text| {
+            let report = check(&name, index, text, today, &args)?;
             match args.format {
                 Format::Human => print_human(&report),
                 Format::Json => {
@@ -117,6 +117,7 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<std::process::ExitCode> {
                 }
             }
             summary.count(&report);
+            Ok(())
         });
         if let Err(e) = outcome {
             summary.unreadable_inputs += 1;
@@ -137,15 +138,18 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<std::process::ExitCode> {
     Ok(std::process::ExitCode::from(code))
 }
 
-/// Schema and business rules of one document, offline: no GSTIN master, so rules that need one are skipped.
+/// Schema and business rules of one document, offline: no GSTIN master, so rules that need one are
+/// skipped. An error only when the text is not JSON.
 fn check(
     file: &str,
     index: usize,
-    value: &Value,
+    text: &str,
     today: NaiveDate,
     args: &ValidateArgs,
-) -> DocumentReport {
-    let (findings, document, irn) = match openirp_rules::check_schema(value) {
+) -> anyhow::Result<DocumentReport> {
+    let checked =
+        openirp_rules::check_schema_text(text).map_err(|e| anyhow!("not valid JSON: {e}"))?;
+    let (findings, document, irn) = match checked {
         Err(findings) => (findings, None, None),
         Ok((_canon, invoice)) => {
             let caller = args
@@ -167,7 +171,7 @@ fn check(
     let (errors, warnings): (Vec<Finding>, Vec<Finding>) = findings
         .into_iter()
         .partition(|f| f.severity == Severity::Error);
-    DocumentReport {
+    Ok(DocumentReport {
         file: file.to_string(),
         index,
         document,
@@ -175,7 +179,7 @@ fn check(
         irn,
         errors,
         warnings,
-    }
+    })
 }
 
 fn print_human(r: &DocumentReport) {
@@ -210,8 +214,12 @@ fn print_human(r: &DocumentReport) {
     println!();
 }
 
-/// Calls `each` for every invoice in `file` (one object, or every element of an array, streamed).
-fn each_document(file: &std::path::Path, mut each: impl FnMut(usize, Value)) -> anyhow::Result<()> {
+/// Calls `each` with the JSON text of every invoice in `file`: the file's one object, or each element of
+/// its top-level array, read one at a time so a large file never sits in memory whole.
+fn each_document(
+    file: &std::path::Path,
+    mut each: impl FnMut(usize, &str) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let (reader, size): (Box<dyn Read>, Option<u64>) = if file.as_os_str() == "-" {
         (Box::new(std::io::stdin().lock()), None)
     } else {
@@ -224,16 +232,47 @@ fn each_document(file: &std::path::Path, mut each: impl FnMut(usize, Value)) -> 
         inner: reader,
         bar: progress.clone(),
     };
-    let mut de = serde_json::Deserializer::from_reader(BufReader::with_capacity(1 << 16, counted));
-    let result = de
-        .deserialize_any(Documents { each: &mut each })
-        .map_err(|e| anyhow!("not valid JSON: {e}"));
+    let mut reader = BufReader::with_capacity(1 << 16, counted);
+    let result = if first_significant_byte(&mut reader)? == Some(b'[') {
+        let mut de = serde_json::Deserializer::from_reader(reader);
+        let mut failure = None;
+        let parsed = de.deserialize_seq(Documents {
+            each: &mut each,
+            failure: &mut failure,
+        });
+        match failure {
+            Some(e) => Err(e),
+            None => parsed
+                .map_err(|e| anyhow!("not valid JSON: {e}"))
+                .and_then(|()| {
+                    de.end()
+                        .map_err(|e| anyhow!("trailing characters after the JSON value: {e}"))
+                }),
+        }
+    } else {
+        let mut text = String::new();
+        reader.read_to_string(&mut text).context("not UTF-8 text")?;
+        each(0, &text)
+    };
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
-    result?;
-    de.end()
-        .map_err(|e| anyhow!("trailing characters after the JSON value: {e}"))
+    result
+}
+
+/// The first byte that is not JSON white space, without consuming it.
+fn first_significant_byte(reader: &mut impl std::io::BufRead) -> anyhow::Result<Option<u8>> {
+    loop {
+        let buf = reader.fill_buf().context("cannot read")?;
+        let Some(&first) = buf.first() else {
+            return Ok(None);
+        };
+        if matches!(first, b' ' | b'\t' | b'\n' | b'\r') {
+            reader.consume(1);
+        } else {
+            return Ok(Some(first));
+        }
+    }
 }
 
 /// A progress bar on a terminal for files large enough to wait for.
@@ -261,51 +300,29 @@ impl<R: Read> Read for Counted<R> {
     }
 }
 
-/// A top-level object is one document; a top-level array is parsed one element at a time.
+/// A top-level array, parsed one element at a time; each element is handed over as its raw text.
 struct Documents<'a, F> {
     each: &'a mut F,
+    /// The first error `each` returned: it stops the walk.
+    failure: &'a mut Option<anyhow::Error>,
 }
 
-impl<'de, F: FnMut(usize, Value)> Visitor<'de> for Documents<'_, F> {
+impl<'de, F: FnMut(usize, &str) -> anyhow::Result<()>> Visitor<'de> for Documents<'_, F> {
     type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("an invoice object or an array of invoices")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        let value = Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
-        (self.each)(0, value);
-        Ok(())
+        f.write_str("an array of invoices")
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut index = 0;
-        while let Some(value) = seq.next_element_seed(OneValue)? {
-            (self.each)(index, value);
+        while let Some(raw) = seq.next_element::<Box<RawValue>>()? {
+            if let Err(e) = (self.each)(index, raw.get()) {
+                *self.failure = Some(e);
+                return Ok(());
+            }
             index += 1;
         }
         Ok(())
     }
 }
-
-impl<'de, F: FnMut(usize, Value)> DeserializeSeed<'de> for Documents<'_, F> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-/// One array element as a JSON value (number lexemes kept).
-struct OneValue;
-
-impl<'de> DeserializeSeed<'de> for OneValue {
-    type Value = Value;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        serde::Deserialize::deserialize(d)
-    }
-}
-
-use serde::Deserialize as _;

@@ -175,7 +175,7 @@ pub fn canonicalise(block: &'static Block, value: &Value) -> Result<Canon, Vec<S
 
 /// Where a value sits. It is rendered as a JSON pointer only when an error needs one, so a valid
 /// document costs no pointer strings.
-enum At<'a> {
+pub(crate) enum At<'a> {
     Root,
     Member(&'a At<'a>, &'a str),
     Element(&'a At<'a>, usize),
@@ -193,7 +193,7 @@ impl At<'_> {
     }
 }
 
-fn error(errors: &mut Vec<SchemaError>, at: &At, message: impl Into<String>) {
+pub(crate) fn error(errors: &mut Vec<SchemaError>, at: &At, message: impl Into<String>) {
     errors.push(SchemaError {
         pointer: at.pointer(),
         message: message.into(),
@@ -201,11 +201,11 @@ fn error(errors: &mut Vec<SchemaError>, at: &At, message: impl Into<String>) {
 }
 
 /// More fields than any INV-01 block has (items have 31); checked by a test.
-const MAX_FIELDS: usize = 48;
+pub(crate) const MAX_FIELDS: usize = 48;
 
 /// The index of the field `key` names: the exact spelling first (what most clients send), then ignoring
 /// ASCII case as NIC's deserialiser does.
-fn field_index(block: &Block, key: &str) -> Option<usize> {
+pub(crate) fn field_index(block: &Block, key: &str) -> Option<usize> {
     let fields = block.fields;
     fields
         .iter()
@@ -275,7 +275,7 @@ fn canon_field(
     errors: &mut Vec<SchemaError>,
 ) -> Option<Canon> {
     match field.kind {
-        Kind::Str { min, max, pat } => {
+        Kind::Str { .. } => {
             let s = match value {
                 Value::String(s) => s.clone(),
                 // NIC's .NET binder turns a number sent for a text field into its text.
@@ -285,45 +285,11 @@ fn canon_field(
                     return None;
                 }
             };
-            let len = s.chars().count();
-            if len < min || len > max {
-                let size = if min == max {
-                    format!("exactly {min}")
-                } else {
-                    format!("{min} to {max}")
-                };
-                error(
-                    errors,
-                    at,
-                    format!("must be {size} characters long (got {len})"),
-                );
-                return None;
-            }
-            if !matches(pat, &s) {
-                error(errors, at, describe(pat));
-                return None;
-            }
-            Some(Canon::Str(s))
+            checked_text(field.kind, s, at, errors)
         }
-        Kind::Num { min, max } => {
+        Kind::Num { .. } | Kind::Int { .. } => {
             let (lexeme, d) = number_of(value, at, errors)?;
-            if d < min || d > max {
-                error(errors, at, format!("must be between {min} and {max}"));
-                return None;
-            }
-            Some(Canon::Num(lexeme, d))
-        }
-        Kind::Int { min, max } => {
-            let (lexeme, d) = number_of(value, at, errors)?;
-            if !d.fract().is_zero() || d < Decimal::from(min) || d > Decimal::from(max) {
-                error(
-                    errors,
-                    at,
-                    format!("must be a whole number between {min} and {max}"),
-                );
-                return None;
-            }
-            Some(Canon::Num(lexeme, d))
+            checked_number(field.kind, lexeme, d, at, errors)
         }
         Kind::Obj(block) => canon_block(block, value, at, errors),
         Kind::List(block) => {
@@ -339,6 +305,65 @@ fn canon_field(
             Some(Canon::List(list))
         }
         Kind::Ignored | Kind::Fixed(_) => None,
+    }
+}
+
+/// A text value checked against a `Kind::Str` field's length and pattern.
+pub(crate) fn checked_text(
+    kind: Kind,
+    s: String,
+    at: &At,
+    errors: &mut Vec<SchemaError>,
+) -> Option<Canon> {
+    let Kind::Str { min, max, pat } = kind else {
+        return None;
+    };
+    let len = s.chars().count();
+    if len < min || len > max {
+        let size = if min == max {
+            format!("exactly {min}")
+        } else {
+            format!("{min} to {max}")
+        };
+        error(
+            errors,
+            at,
+            format!("must be {size} characters long (got {len})"),
+        );
+        return None;
+    }
+    if !matches(pat, &s) {
+        error(errors, at, describe(pat));
+        return None;
+    }
+    Some(Canon::Str(s))
+}
+
+/// A number checked against a `Kind::Num` or `Kind::Int` field's range.
+pub(crate) fn checked_number(
+    kind: Kind,
+    lexeme: String,
+    d: Decimal,
+    at: &At,
+    errors: &mut Vec<SchemaError>,
+) -> Option<Canon> {
+    match kind {
+        Kind::Num { min, max } if d < min || d > max => {
+            error(errors, at, format!("must be between {min} and {max}"));
+            None
+        }
+        Kind::Int { min, max }
+            if !d.fract().is_zero() || d < Decimal::from(min) || d > Decimal::from(max) =>
+        {
+            error(
+                errors,
+                at,
+                format!("must be a whole number between {min} and {max}"),
+            );
+            None
+        }
+        Kind::Num { .. } | Kind::Int { .. } => Some(Canon::Num(lexeme, d)),
+        _ => None,
     }
 }
 

@@ -7,6 +7,7 @@ pub mod gstin;
 pub mod invoice;
 pub mod irn;
 pub mod masters;
+pub mod parse;
 pub mod payload;
 pub mod schema;
 pub mod states;
@@ -14,6 +15,7 @@ pub mod time;
 
 pub use canonical::{SchemaError, canonicalise_invoice};
 pub use invoice::Invoice;
+pub use parse::canonicalise_invoice_text;
 
 /// The INV-01 JSON Schema (draft 2020-12) published for clients, kept in step with [`schema`].
 pub const INV01_JSON_SCHEMA: &str = include_str!("../data/inv-01.schema.json");

@@ -304,7 +304,22 @@ pub const SCHEMA_CODE: &str = "2140";
 /// Checks `payload` against the INV-01 schema: its canonical form and typed view, or every violation
 /// as a finding of rule `"schema"`, code `2140`, with the field's pointer.
 pub fn check_schema(payload: &serde_json::Value) -> Result<(Canon, Invoice), Vec<Finding>> {
-    let canon = openirp_model::canonicalise_invoice(payload).map_err(|errors| {
+    typed(openirp_model::canonicalise_invoice(payload))
+}
+
+/// [`check_schema`] straight from the JSON text, without building a `serde_json::Value` first (the
+/// fast path of the server and the CLI). The outer `Err` is malformed JSON.
+pub fn check_schema_text(
+    text: &str,
+) -> Result<Result<(Canon, Invoice), Vec<Finding>>, serde_json::Error> {
+    openirp_model::canonicalise_invoice_text(text).map(typed)
+}
+
+/// Schema violations as findings, or the typed view of a schema-valid document.
+fn typed(
+    canon: Result<Canon, Vec<openirp_model::SchemaError>>,
+) -> Result<(Canon, Invoice), Vec<Finding>> {
+    let canon = canon.map_err(|errors| {
         errors
             .into_iter()
             .map(|e| Finding {

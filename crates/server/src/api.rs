@@ -8,23 +8,20 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use serde_json::json;
 
 /// `POST /api/v1/validate`: would this invoice be accepted? Nothing is registered. The optional header
 /// `Gstin` names the sender (default: the document's seller).
 pub async fn validate(State(state): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
-    let payload: Value = match serde_json::from_slice(&body) {
-        Ok(v) => v,
-        Err(e) => {
-            return (
-                StatusCode::BAD_REQUEST,
-                Json(json!({"error": format!("the body is not JSON: {e}")})),
-            )
-                .into_response();
-        }
+    let Ok(payload) = std::str::from_utf8(&body) else {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": "the body is not UTF-8 text"})),
+        )
+            .into_response();
     };
     let caller = crate::nic::headers::header(&headers, "gstin").map(str::to_ascii_uppercase);
-    match check_invoice(&state, caller.as_deref(), &payload).await {
+    match check_invoice(&state, caller.as_deref(), payload).await {
         Ok(accepted) => Json(json!({
             "valid": true,
             "irn": accepted.invoice.irn(),
@@ -32,6 +29,11 @@ pub async fn validate(State(state): State<Shared>, headers: HeaderMap, body: Byt
             "warnings": accepted.warnings,
         }))
         .into_response(),
+        Err(Refused::NotJson(e)) => (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": format!("the body is not JSON: {e}")})),
+        )
+            .into_response(),
         Err(Refused::Findings { errors, warnings }) => {
             Json(json!({"valid": false, "errors": errors, "warnings": warnings})).into_response()
         }

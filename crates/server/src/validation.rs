@@ -8,7 +8,6 @@ use openirp_model::Invoice;
 use openirp_model::canonical::Canon;
 use openirp_rules::{Context, Finding, GstinStatus, Severity, Tolerances};
 use openirp_store::{GstinRecord, StoreError};
-use serde_json::Value;
 
 /// A document that passed: its canonical form, typed view, and any warnings.
 pub struct Accepted {
@@ -19,6 +18,8 @@ pub struct Accepted {
 
 /// Why a document did not pass.
 pub enum Refused {
+    /// The payload is not JSON at all.
+    NotJson(serde_json::Error),
     /// Every error found, and the warnings beside them.
     Findings {
         errors: Vec<Finding>,
@@ -28,14 +29,15 @@ pub enum Refused {
     Store(StoreError),
 }
 
-/// Checks `payload` as `caller_gstin` would send it (`None`: as its own seller).
+/// Checks the JSON text `payload` as `caller_gstin` would send it (`None`: as its own seller).
 pub async fn check_invoice(
     state: &AppState,
     caller_gstin: Option<&str>,
-    payload: &Value,
+    payload: &str,
 ) -> Result<Accepted, Refused> {
-    let (canon, invoice) =
-        openirp_rules::check_schema(payload).map_err(|errors| Refused::Findings {
+    let (canon, invoice) = openirp_rules::check_schema_text(payload)
+        .map_err(Refused::NotJson)?
+        .map_err(|errors| Refused::Findings {
             errors,
             warnings: Vec::new(),
         })?;

@@ -25,6 +25,7 @@ pub fn refused(refusal: Refused) -> Failure {
                 None => failure,
             }
         }
+        Refused::NotJson(e) => super::payload::not_json(&e),
         Refused::Store(e) => {
             tracing::error!(error = %e, "store failure");
             Failure::code(codes::APPLICATION_ERROR)

@@ -40,17 +40,33 @@ pub fn envelope_data(body: &[u8]) -> Result<String, Failure> {
     }
 }
 
+/// Decrypts `Data` with the session key: the JSON text inside (1020 if it does not decrypt, 5001 if it
+/// is not UTF-8 text).
+pub fn decrypt_text(sek: &[u8; 32], data: &str) -> Result<String, Failure> {
+    let plain = openirp_crypto::aes_decrypt_b64(sek, data).map_err(|_| decryption_failed())?;
+    String::from_utf8(plain).map_err(|_| {
+        Failure::code(codes::APPLICATION_ERROR)
+            .explained("The decrypted payload is not UTF-8 text.")
+    })
+}
+
+/// The JSON answer for a payload that is not JSON.
+pub fn not_json(e: &serde_json::Error) -> Failure {
+    Failure::code(codes::APPLICATION_ERROR)
+        .explained(format!("The decrypted payload is not valid JSON: {e}."))
+}
+
+fn decryption_failed() -> Failure {
+    Failure::code(codes::DECRYPTION_FAILED).explained(
+        "Data must be base64 of the payload encrypted with AES-256-ECB (PKCS#7) under the session key (Sek).",
+    )
+}
+
 /// Decrypts `Data` with the session key and parses the JSON inside (number lexemes kept):
 /// 1020 if it does not decrypt, 5001 if what it holds is not JSON.
 pub fn decrypt_json(sek: &[u8; 32], data: &str) -> Result<Value, Failure> {
-    let plain = openirp_crypto::aes_decrypt_b64(sek, data).map_err(|_| {
-        Failure::code(codes::DECRYPTION_FAILED)
-            .explained("Data must be base64 of the payload encrypted with AES-256-ECB (PKCS#7) under the session key (Sek).")
-    })?;
-    serde_json::from_slice(&plain).map_err(|e| {
-        Failure::code(codes::APPLICATION_ERROR)
-            .explained(format!("The decrypted payload is not valid JSON: {e}."))
-    })
+    let plain = openirp_crypto::aes_decrypt_b64(sek, data).map_err(|_| decryption_failed())?;
+    serde_json::from_slice(&plain).map_err(|e| not_json(&e))
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use super::codes;
 use super::envelope::{Failure, NicResult, Success};
 use super::findings::{info_of, refused, warning_entries};
-use super::payload::{decrypt_json, envelope_data, read_body};
+use super::payload::{decrypt_text, envelope_data, read_body};
 use super::session::{Caller, authenticate};
 use crate::state::Shared;
 use crate::validation::{Accepted, check_invoice};
@@ -39,7 +39,7 @@ pub async fn checked_invoice(
 ) -> Result<(Caller, Accepted), Failure> {
     let caller = authenticate(state, headers).await?;
     let bytes = read_body(body, state.config.max_body_bytes).await?;
-    let payload = decrypt_json(caller.sek(), &envelope_data(&bytes)?)?;
+    let payload = decrypt_text(caller.sek(), &envelope_data(&bytes)?)?;
     let accepted = check_invoice(state, Some(caller.gstin()), &payload)
         .await
         .map_err(refused)?;
