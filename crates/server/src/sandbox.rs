@@ -227,7 +227,10 @@ struct NewGstin {
 }
 
 const STATUSES: &[&str] = &["ACT", "CNL", "INA", "PRO", "SUS"];
-const TAXPAYER_TYPES: &[&str] = &["REG", "COM", "SEZ", "TCS", "TDS", "ISD", "NRT", "UNB"];
+/// `SEZ` and `SEZU` are SEZ units (they cannot issue e-invoices, 2231); `SEZD` is an SEZ developer.
+const TAXPAYER_TYPES: &[&str] = &[
+    "REG", "COM", "SEZ", "SEZU", "SEZD", "TCS", "TDS", "ISD", "NRT", "UNB",
+];
 
 /// `POST /sandbox/v1/gstins`: adds (or replaces) a GSTIN master record with a chosen status and type.
 pub async fn put_gstin(State(state): State<Shared>, body: Bytes) -> Result<Response, ApiError> {
