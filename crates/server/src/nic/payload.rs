@@ -65,8 +65,7 @@ fn decryption_failed() -> Failure {
 /// Decrypts `Data` with the session key and parses the JSON inside (number lexemes kept):
 /// 1020 if it does not decrypt, 5001 if what it holds is not JSON.
 pub fn decrypt_json(sek: &[u8; 32], data: &str) -> Result<Value, Failure> {
-    let plain = openirp_crypto::aes_decrypt_b64(sek, data).map_err(|_| decryption_failed())?;
-    serde_json::from_slice(&plain).map_err(|e| not_json(&e))
+    serde_json::from_str(&decrypt_text(sek, data)?).map_err(|e| not_json(&e))
 }
 
 #[cfg(test)]
