@@ -281,7 +281,10 @@ fn progress_bar(size: Option<u64>) -> Option<indicatif::ProgressBar> {
     if !std::io::stderr().is_terminal() {
         return None;
     }
-    Some(indicatif::ProgressBar::new(size))
+    let style =
+        indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} read, {eta} left")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    Some(indicatif::ProgressBar::new(size).with_style(style))
 }
 
 /// Counts bytes read into the progress bar.
