@@ -95,20 +95,6 @@ fn with_cess() -> Value {
     })
 }
 
-fn igst_on_intra() -> Value {
-    let mut v = invoice(
-        "B2B",
-        SELLER_29,
-        "29",
-        &buyer_29(),
-        "29",
-        "29",
-        vec![goods("1", "84713010", "1000", "18", Head::Igst)],
-    );
-    v["TranDtls"]["IgstOnIntra"] = json!("Y");
-    v
-}
-
 fn service(sl: &str) -> Value {
     let mut s = goods(sl, "998314", "100", "18", Head::Igst);
     s["IsServc"] = json!("Y");
@@ -622,7 +608,7 @@ fn cases() -> Vec<Case> {
             "goods_and_services_not_mixed",
             "2249",
             "/ItemList/1/IsServc",
-            igst_on_intra,
+            b2b_igst_on_intra,
             |v| {
                 v["ItemList"].as_array_mut().unwrap().push(service("2"));
                 balance(v);

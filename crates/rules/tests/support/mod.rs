@@ -360,6 +360,21 @@ pub fn b2b_inter() -> Value {
     )
 }
 
+/// Intra-state B2B within Karnataka chargeable to IGST (`IgstOnIntra` = Y), one item of 1000 at 18 % IGST.
+pub fn b2b_igst_on_intra() -> Value {
+    let mut v = invoice(
+        "B2B",
+        SELLER_29,
+        "29",
+        &buyer_29(),
+        "29",
+        "29",
+        vec![goods("1", "84713010", "1000", "18", Head::Igst)],
+    );
+    v["TranDtls"]["IgstOnIntra"] = json!("Y");
+    v
+}
+
 /// Intra-state B2B within Karnataka, one item of 1000 at 18 % CGST + SGST.
 pub fn b2b_intra() -> Value {
     invoice(
