@@ -1,5 +1,6 @@
 //! `openirp`: one binary for the IRP server and the tools around it.
 
+mod admin;
 mod bench;
 mod serve;
 mod validate;
@@ -24,10 +25,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the IRP server (NIC e-Invoice API, key publication, sandbox test-data API).
+    /// Run the IRP server (NIC e-Invoice API, developer portal, key publication, sandbox test-data API).
     Serve(serve::ServeArgs),
     /// Measure Generate IRN end to end over HTTP against the RSA-2048 signing rate of this machine.
     Bench(bench::BenchArgs),
+    /// Manage portal administrators (production onboarding approvals).
+    #[command(subcommand)]
+    Admin(admin::AdminCommand),
     /// Check invoices offline with the server's own schema and rules (exit 0 valid, 1 invalid, 2 unreadable).
     Validate(validate::ValidateArgs),
 }
@@ -45,5 +49,6 @@ fn main() -> anyhow::Result<std::process::ExitCode> {
         Command::Serve(args) => serve::run(args).map(|()| std::process::ExitCode::SUCCESS),
         Command::Bench(args) => bench::run(args).map(|()| std::process::ExitCode::SUCCESS),
         Command::Validate(args) => validate::run(args),
+        Command::Admin(cmd) => admin::run(cmd).map(|()| std::process::ExitCode::SUCCESS),
     }
 }

@@ -38,6 +38,25 @@ pub struct ServeArgs {
     /// Two-digit prefix of the AckNos this node mints (give each node its own).
     #[arg(long, env = "OPENIRP_ACK_PREFIX", default_value_t = 11, value_parser = clap::value_parser!(u8).range(10..=99))]
     pub ack_prefix: u8,
+    /// Mark portal cookies Secure (set this when users reach the portal over HTTPS).
+    #[arg(long, env = "OPENIRP_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Production: SMTP server for e-mail, e.g. smtps://user:pass@mail.example.com or smtp://127.0.0.1:25.
+    #[arg(long, env = "OPENIRP_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// Production: the From address of portal e-mail.
+    #[arg(
+        long,
+        env = "OPENIRP_SMTP_FROM",
+        default_value = "OpenIRP <no-reply@localhost>"
+    )]
+    pub smtp_from: String,
+    /// Production: HTTP SMS gateway; receives POST {"to": mobile, "text": message}.
+    #[arg(long, env = "OPENIRP_SMS_GATEWAY_URL")]
+    pub sms_gateway_url: Option<String>,
+    /// Production: bearer token for the SMS gateway.
+    #[arg(long, env = "OPENIRP_SMS_GATEWAY_TOKEN", hide_env_values = true)]
+    pub sms_gateway_token: Option<String>,
 }
 
 impl ServeArgs {
@@ -69,12 +88,37 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         let state = openirp_server::open(args.config())
             .await
             .context("starting the server")?;
+        let portal = portal(&args, &state)?;
         let listener = openirp_server::bind(&state).await?;
         print_banner(&state, listener.local_addr()?);
-        openirp_server::serve(state, listener, shutdown_signal()).await?;
+        let app = openirp_server::router_with(state.clone(), openirp_portal::routes(portal));
+        openirp_server::serve_app(state, app, listener, shutdown_signal()).await?;
         tracing::info!("stopped; every acknowledged IRN is on disk");
         Ok(())
     })
+}
+
+/// The developer portal over the server state: sandbox messages go to the outbox, production ones out
+/// by SMTP and the SMS gateway.
+fn portal(args: &ServeArgs, state: &Shared) -> anyhow::Result<openirp_portal::PortalState> {
+    use openirp_portal::messaging::{MessagingConfig, Messenger};
+    let config = MessagingConfig {
+        smtp_url: args.smtp_url.clone(),
+        smtp_from: args.smtp_from.clone(),
+        sms_gateway_url: args.sms_gateway_url.clone(),
+        sms_gateway_token: args.sms_gateway_token.clone(),
+    };
+    let messenger = Messenger::for_server(state, config)
+        .context("production messaging (--smtp-url / --sms-gateway-url)")?;
+    let settings = openirp_portal::PortalSettings {
+        secure_cookies: args.secure_cookies,
+        ..Default::default()
+    };
+    Ok(openirp_portal::Portal::new(
+        state.clone(),
+        settings,
+        messenger,
+    ))
 }
 
 fn print_banner(state: &Shared, addr: SocketAddr) {
@@ -88,6 +132,7 @@ fn print_banner(state: &Shared, addr: SocketAddr) {
         c.mode.as_str()
     );
     println!("  listening      {url}");
+    println!("  portal         {url}/  (API reference {url}/api-docs/)");
     println!(
         "  data           {} (SQLite, WAL, durable commits)",
         c.data_dir.display()

@@ -97,17 +97,25 @@ fn restrict_dir(_dir: &std::path::Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Every route of the server for `state`'s mode.
+/// Every route of the server for `state`'s mode, with a JSON index at `/`.
 pub fn router(state: Shared) -> Router {
-    let mut app = Router::new()
+    let index = Router::new()
         .route("/", get(index))
+        .with_state(state.clone());
+    router_with(state, index)
+}
+
+/// Every route of the server plus `extra` (the developer portal), behind the server's layers.
+pub fn router_with(state: Shared, extra: Router) -> Router {
+    let mut app = Router::new()
+        .route("/api/v1", get(index))
         .route("/keys/auth-public.pem", get(keys::auth_public_key))
         .route("/keys/signing-cert.pem", get(keys::signing_certificate))
         .route("/.well-known/jwks.json", get(keys::jwks))
         .route("/api/v1/validate", post(api::validate))
         .route("/api/v1/errors", get(api::error_catalogue))
         .route("/api/v1/schema/inv-01.json", get(api::inv01_schema))
-        .merge(nic::routes());
+        .merge(nic::routes(state.clone()));
     if state.config.mode == Mode::Sandbox {
         app = app
             .route("/sandbox/v1/taxpayers", post(sandbox::create_taxpayer))
@@ -122,7 +130,9 @@ pub fn router(state: Shared) -> Router {
         .iter()
         .map(|h| axum::http::HeaderName::from_static(h))
         .collect();
-    app.fallback(not_found)
+    app.with_state(state)
+        .merge(extra)
+        .fallback(not_found)
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .layer(
             tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer::from_shared(
@@ -133,7 +143,6 @@ pub fn router(state: Shared) -> Router {
             // A bug must not leave a NIC client without an answer it can parse.
             nic::envelope::Failure::code(nic::codes::APPLICATION_ERROR).into_response()
         }))
-        .with_state(state)
 }
 
 /// Serves `state` on an already bound listener until `shutdown` completes.
@@ -143,9 +152,22 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = router(state.clone());
+    serve_app(state, app, listener, shutdown).await
+}
+
+/// Serves an app built by [`router`] or [`router_with`] until `shutdown` completes, then closes the
+/// store. Each request carries its peer address (for the IP allow-lists).
+pub async fn serve_app(
+    state: Shared,
+    app: Router,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     // Paths are folded before routing, so the router itself only knows the canonical spelling.
     let app = tower::util::MapRequestLayer::new(normalise_path).layer(app);
-    let service = axum::ServiceExt::<Request>::into_make_service(app);
+    let service = axum::ServiceExt::<Request>::into_make_service_with_connect_info::<
+        std::net::SocketAddr,
+    >(app);
     // Small NIC answers must not wait for Nagle's algorithm.
     let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
         let _ = tcp.set_nodelay(true);
@@ -203,6 +225,8 @@ async fn index(
         "auth": "/eivital/v1.04/auth",
         "keys": {"auth_public_key": "/keys/auth-public.pem", "signing_certificate": "/keys/signing-cert.pem",
                  "jwks": "/.well-known/jwks.json"},
+        "portal": "/",
+        "api_docs": "/api-docs/openapi.json",
         "validate": "/api/v1/validate",
         "errors": "/api/v1/errors",
         "schema": "/api/v1/schema/inv-01.json",

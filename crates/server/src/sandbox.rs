@@ -124,6 +124,7 @@ pub async fn create_taxpayer(
                 name: trade_name.clone(),
                 pan: Some(pan.clone()),
                 created_at: now,
+                allowed_ips: Vec::new(),
             },
             user: ApiUser {
                 username: ids::username(),
@@ -131,6 +132,7 @@ pub async fn create_taxpayer(
                 password_hash: password_hash.clone(),
                 active: true,
                 created_at: now,
+                owner_client: None,
             },
         };
         match state.store.create_taxpayer(&bundle).await {
@@ -177,7 +179,7 @@ fn checked_name(name: Option<String>, field: &str) -> Result<Option<String>, Api
 }
 
 /// An active regular taxpayer with an address in its own state.
-fn taxpayer_record(gstin: &str, code: u8, legal_name: &str, trade_name: &str) -> GstinRecord {
+pub fn taxpayer_record(gstin: &str, code: u8, legal_name: &str, trade_name: &str) -> GstinRecord {
     GstinRecord {
         gstin: gstin.to_string(),
         legal_name: legal_name.to_string(),

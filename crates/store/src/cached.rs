@@ -13,8 +13,8 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::{
-    ApiClient, ApiUser, CancelOutcome, EInvoice, GstinRecord, InsertOutcome, Session, SessionAuth,
-    Store, StoreError, TaxpayerBundle,
+    Admin, ApiClient, ApiUser, CancelOutcome, Developer, EInvoice, GstinRecord, InsertOutcome, Otp,
+    OtpUse, OutboxMessage, PortalSession, Session, SessionAuth, Store, StoreError, TaxpayerBundle,
 };
 
 /// Entries per map before it is cleared and refilled on demand.
@@ -67,6 +67,8 @@ pub struct CachedStore<S> {
     inner: S,
     sessions: Expiring<String, Option<SessionAuth>>,
     gstins: Expiring<String, Option<GstinRecord>>,
+    /// Read on every NIC call for the IP allow-list, and on every login.
+    clients: Expiring<String, Option<ApiClient>>,
 }
 
 impl<S: Store> CachedStore<S> {
@@ -76,12 +78,22 @@ impl<S: Store> CachedStore<S> {
             inner,
             sessions: Expiring::new(ttl),
             gstins: Expiring::new(ttl),
+            clients: Expiring::new(ttl),
         }
     }
 
     /// The wrapped store.
     pub fn inner(&self) -> &S {
         &self.inner
+    }
+
+    /// Drops cached sessions matching `stale`. A cached SessionAuth carries the client's secret
+    /// hash and allow-list, so a change to the client, the user or the session itself must not
+    /// be answered from here. Runs after the write whatever its result: evicting too much only
+    /// costs a database read.
+    fn evict_sessions(&self, stale: impl Fn(&Session) -> bool) {
+        self.sessions
+            .retain(|cached| cached.as_ref().is_none_or(|c| !stale(&c.session)));
     }
 }
 
@@ -105,11 +117,19 @@ impl<S: Store> Store for CachedStore<S> {
     }
 
     async fn create_client(&self, client: &ApiClient) -> Result<(), StoreError> {
-        self.inner.create_client(client).await
+        let result = self.inner.create_client(client).await;
+        self.clients.remove(&client.client_id);
+        result
     }
 
     async fn get_client(&self, client_id: &str) -> Result<Option<ApiClient>, StoreError> {
-        self.inner.get_client(client_id).await
+        let key = client_id.to_string();
+        if let Some(found) = self.clients.get(&key) {
+            return Ok(found);
+        }
+        let found = self.inner.get_client(client_id).await?;
+        self.clients.put(key, found.clone());
+        Ok(found)
     }
 
     async fn create_user(&self, user: &ApiUser, client_ids: &[String]) -> Result<(), StoreError> {
@@ -197,6 +217,213 @@ impl<S: Store> Store for CachedStore<S> {
         self.inner
             .list_einvoices_by_seller(seller_gstin, limit)
             .await
+    }
+
+    async fn create_developer(&self, dev: &Developer) -> Result<(), StoreError> {
+        self.inner.create_developer(dev).await
+    }
+
+    async fn get_developer(&self, id: &str) -> Result<Option<Developer>, StoreError> {
+        self.inner.get_developer(id).await
+    }
+
+    async fn get_developer_by_client(
+        &self,
+        client_id: &str,
+    ) -> Result<Option<Developer>, StoreError> {
+        self.inner.get_developer_by_client(client_id).await
+    }
+
+    async fn list_developers(&self, status: &str) -> Result<Vec<Developer>, StoreError> {
+        self.inner.list_developers(status).await
+    }
+
+    async fn set_developer_status(
+        &self,
+        id: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<bool, StoreError> {
+        self.inner.set_developer_status(id, from, to).await
+    }
+
+    async fn activate_developer(
+        &self,
+        id: &str,
+        from: &str,
+        client: &ApiClient,
+    ) -> Result<bool, StoreError> {
+        let result = self.inner.activate_developer(id, from, client).await;
+        self.clients.remove(&client.client_id);
+        result
+    }
+
+    async fn set_developer_password(&self, id: &str, hash: &str) -> Result<(), StoreError> {
+        self.inner.set_developer_password(id, hash).await
+    }
+
+    async fn record_login_failure(
+        &self,
+        id: &str,
+        now: i64,
+        lock_after: i64,
+        lock_secs: i64,
+    ) -> Result<Option<Developer>, StoreError> {
+        self.inner
+            .record_login_failure(id, now, lock_after, lock_secs)
+            .await
+    }
+
+    async fn clear_login_failures(&self, id: &str) -> Result<(), StoreError> {
+        self.inner.clear_login_failures(id).await
+    }
+
+    async fn create_otp(&self, otp: &Otp) -> Result<(), StoreError> {
+        self.inner.create_otp(otp).await
+    }
+
+    async fn get_otp(&self, id: &str) -> Result<Option<Otp>, StoreError> {
+        self.inner.get_otp(id).await
+    }
+
+    async fn count_otps_since(
+        &self,
+        developer_id: &str,
+        purpose: &str,
+        since: i64,
+    ) -> Result<i64, StoreError> {
+        self.inner
+            .count_otps_since(developer_id, purpose, since)
+            .await
+    }
+
+    async fn record_otp_failure(&self, id: &str) -> Result<i64, StoreError> {
+        self.inner.record_otp_failure(id).await
+    }
+
+    async fn consume_otp(
+        &self,
+        id: &str,
+        now: i64,
+        max_attempts: i64,
+    ) -> Result<OtpUse, StoreError> {
+        self.inner.consume_otp(id, now, max_attempts).await
+    }
+
+    async fn create_portal_session(&self, session: &PortalSession) -> Result<(), StoreError> {
+        self.inner.create_portal_session(session).await
+    }
+
+    async fn get_portal_session(
+        &self,
+        id_hash: &str,
+        now: i64,
+    ) -> Result<Option<PortalSession>, StoreError> {
+        self.inner.get_portal_session(id_hash, now).await
+    }
+
+    async fn delete_portal_session(&self, id_hash: &str) -> Result<(), StoreError> {
+        self.inner.delete_portal_session(id_hash).await
+    }
+
+    async fn push_outbox(&self, msg: &OutboxMessage) -> Result<i64, StoreError> {
+        self.inner.push_outbox(msg).await
+    }
+
+    async fn list_outbox(
+        &self,
+        recipient: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<OutboxMessage>, StoreError> {
+        self.inner.list_outbox(recipient, limit).await
+    }
+
+    async fn create_admin(&self, admin: &Admin) -> Result<(), StoreError> {
+        self.inner.create_admin(admin).await
+    }
+
+    async fn get_admin(&self, username: &str) -> Result<Option<Admin>, StoreError> {
+        self.inner.get_admin(username).await
+    }
+
+    async fn list_gstins_by_pan(&self, pan: &str) -> Result<Vec<GstinRecord>, StoreError> {
+        self.inner.list_gstins_by_pan(pan).await
+    }
+
+    async fn list_users_by_owner(&self, owner_client: &str) -> Result<Vec<ApiUser>, StoreError> {
+        self.inner.list_users_by_owner(owner_client).await
+    }
+
+    async fn list_user_clients(&self, username: &str) -> Result<Vec<String>, StoreError> {
+        self.inner.list_user_clients(username).await
+    }
+
+    async fn set_client_secret(
+        &self,
+        client_id: &str,
+        secret_hash: &str,
+    ) -> Result<bool, StoreError> {
+        let result = self.inner.set_client_secret(client_id, secret_hash).await;
+        self.clients.remove(&client_id.to_string());
+        self.evict_sessions(|s| s.client_id == client_id);
+        result
+    }
+
+    async fn set_client_ips(&self, client_id: &str, ips: &[String]) -> Result<bool, StoreError> {
+        let result = self.inner.set_client_ips(client_id, ips).await;
+        self.clients.remove(&client_id.to_string());
+        self.evict_sessions(|s| s.client_id == client_id);
+        result
+    }
+
+    async fn set_user_password(&self, username: &str, hash: &str) -> Result<bool, StoreError> {
+        let result = self.inner.set_user_password(username, hash).await;
+        self.evict_sessions(|s| s.username == username);
+        result
+    }
+
+    async fn set_user_active(&self, username: &str, active: bool) -> Result<bool, StoreError> {
+        let result = self.inner.set_user_active(username, active).await;
+        self.evict_sessions(|s| s.username == username);
+        result
+    }
+
+    async fn link_gsp(&self, taxpayer_client: &str, gsp_client: &str) -> Result<(), StoreError> {
+        self.inner.link_gsp(taxpayer_client, gsp_client).await
+    }
+
+    async fn unlink_gsp(
+        &self,
+        taxpayer_client: &str,
+        gsp_client: &str,
+    ) -> Result<bool, StoreError> {
+        let result = self.inner.unlink_gsp(taxpayer_client, gsp_client).await;
+        // The cache does not know which users the taxpayer owns: drop every session of the GSP
+        // client (a superset of the ones that ended).
+        self.evict_sessions(|s| s.client_id == gsp_client);
+        result
+    }
+
+    async fn list_gsp_links(&self, taxpayer_client: &str) -> Result<Vec<String>, StoreError> {
+        self.inner.list_gsp_links(taxpayer_client).await
+    }
+
+    async fn list_sessions_for(
+        &self,
+        client_id: &str,
+        now: i64,
+    ) -> Result<Vec<Session>, StoreError> {
+        self.inner.list_sessions_for(client_id, now).await
+    }
+
+    async fn revoke_session(&self, token: &str) -> Result<bool, StoreError> {
+        let result = self.inner.revoke_session(token).await;
+        self.sessions.remove(&token.to_string());
+        result
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.inner.ping().await
     }
 
     async fn close(&self) {

@@ -38,6 +38,8 @@ pub struct ApiClient {
     pub name: String,
     pub pan: Option<String>,
     pub created_at: i64,
+    /// Source addresses the NIC API accepts for this client (NIC allows up to four); empty = any.
+    pub allowed_ips: Vec<String>,
 }
 
 /// An API user bound to one GSTIN.
@@ -49,6 +51,9 @@ pub struct ApiUser {
     pub password_hash: String,
     pub active: bool,
     pub created_at: i64,
+    /// The client whose developer created the user on the portal (`None` for users made otherwise);
+    /// GSP links of that client's taxpayer extend to this user.
+    pub owner_client: Option<String>,
 }
 
 /// An auth session: token plus the Session Encryption Key it unlocks.
@@ -68,6 +73,8 @@ pub struct Session {
 pub struct SessionAuth {
     pub session: Session,
     pub client_secret_hash: String,
+    /// The client's IP allow-list (empty = any).
+    pub client_allowed_ips: Vec<String>,
 }
 
 /// A registered e-invoice.
@@ -128,4 +135,98 @@ pub struct TaxpayerBundle {
     pub gstin: GstinRecord,
     pub client: ApiClient,
     pub user: ApiUser,
+}
+
+/// A developer account on the portal: one registration of a GSP (by its PAN) or of a taxpayer (by a
+/// GSTIN; its client then serves every GSTIN of the same PAN).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Developer {
+    /// Random, URL-safe.
+    pub id: String,
+    /// `GSP` | `TAXPAYER`
+    pub category: String,
+    pub pan: String,
+    /// The GSTIN a taxpayer registered with; `None` for a GSP.
+    pub gstin: Option<String>,
+    /// Legal name (from the GSTIN master for a taxpayer, as given for a GSP).
+    pub name: String,
+    pub mobile: String,
+    pub email: String,
+    /// `PENDING` (OTP not yet verified) | `AWAITING_APPROVAL` (production) | `ACTIVE` | `REJECTED`
+    pub status: String,
+    /// Set when the account becomes active.
+    pub client_id: Option<String>,
+    /// argon2 PHC string of the portal password, once the developer sets one.
+    pub password_hash: Option<String>,
+    /// Consecutive wrong portal passwords.
+    pub failed_logins: i64,
+    /// Portal password login refused until this time (epoch seconds); 0 when not locked.
+    pub locked_until: i64,
+    pub created_at: i64,
+}
+
+/// A one-time password sent to a developer's mobile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Otp {
+    /// Random; the form that asks for the code carries it.
+    pub id: String,
+    /// What the code authorises: `REGISTER`, `LOGIN`, `CREATE_USER`, ...
+    pub purpose: String,
+    /// The developer id it was sent for.
+    pub developer_id: String,
+    /// argon2 PHC string of the code.
+    pub code_hash: String,
+    /// Whatever the purpose needs to remember between sending and verifying (e.g. the user to create,
+    /// without its password); JSON text.
+    pub payload: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    /// Wrong codes entered so far.
+    pub attempts: i64,
+    pub used: bool,
+}
+
+/// Result of [`crate::Store::consume_otp`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OtpUse {
+    /// The code was live and is now spent.
+    Consumed,
+    /// Unknown id, already used, expired, or locked by too many wrong codes.
+    Unusable,
+}
+
+/// A signed-in portal browser session. The cookie carries a random value; the store keeps only its
+/// SHA-256, so a copy of the database does not let anyone in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortalSession {
+    /// Hex SHA-256 of the cookie value.
+    pub id_hash: String,
+    /// `DEVELOPER` | `ADMIN`
+    pub kind: String,
+    /// Developer id or admin username.
+    pub subject: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+/// A message sent (or, in sandbox mode, only recorded) to a mobile number or an e-mail address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxMessage {
+    /// Assigned by the store; ignored on insert.
+    pub id: i64,
+    /// `SMS` | `EMAIL`
+    pub channel: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub created_at: i64,
+}
+
+/// A portal administrator (production onboarding approvals).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Admin {
+    pub username: String,
+    /// argon2 PHC string
+    pub password_hash: String,
+    pub created_at: i64,
 }

@@ -24,16 +24,16 @@ pub const SELECT_GSTIN: &str = "SELECT gstin, legal_name, trade_name, addr_bnm, 
      dt_dreg, checksum_exempt, aato_crore FROM gstins WHERE gstin = $1";
 
 pub const INSERT_CLIENT: &str = "INSERT INTO api_clients (client_id, secret_hash, name, pan, \
-     created_at) VALUES ($1, $2, $3, $4, $5)";
+     created_at, allowed_ips) VALUES ($1, $2, $3, $4, $5, $6)";
 
-pub const SELECT_CLIENT: &str = "SELECT client_id, secret_hash, name, pan, created_at \
-     FROM api_clients WHERE client_id = $1";
+pub const SELECT_CLIENT: &str = "SELECT client_id, secret_hash, name, pan, created_at, \
+     allowed_ips FROM api_clients WHERE client_id = $1";
 
 pub const INSERT_USER: &str = "INSERT INTO api_users (username, gstin, password_hash, active, \
-     created_at) VALUES ($1, $2, $3, $4, $5)";
+     created_at, owner_client) VALUES ($1, $2, $3, $4, $5, $6)";
 
-pub const SELECT_USER: &str = "SELECT username, gstin, password_hash, active, created_at \
-     FROM api_users WHERE username = $1";
+pub const SELECT_USER: &str = "SELECT username, gstin, password_hash, active, created_at, \
+     owner_client FROM api_users WHERE username = $1";
 
 /// Repeated client ids in one request are harmless, hence DO NOTHING.
 pub const INSERT_USER_CLIENT: &str = "INSERT INTO user_clients (username, client_id) \
@@ -57,8 +57,8 @@ pub const SELECT_SESSION_BY_KEY: &str = "SELECT token, client_id, username, gsti
      issued_at, expires_at FROM sessions WHERE client_id = $1 AND username = $2 AND gstin = $3";
 
 pub const SELECT_SESSION_AUTH: &str = "SELECT s.token, s.client_id, s.username, s.gstin, s.sek, \
-     s.issued_at, s.expires_at, c.secret_hash AS client_secret_hash \
-     FROM sessions s JOIN api_clients c ON c.client_id = s.client_id WHERE s.token = $1";
+     s.issued_at, s.expires_at, c.secret_hash AS client_secret_hash, \
+     c.allowed_ips AS client_allowed_ips FROM sessions s JOIN api_clients c ON c.client_id = s.client_id WHERE s.token = $1";
 
 /// One atomic statement: creates the counter at 1 + count or advances it by count,
 /// and returns the first number of the reserved block.
@@ -91,3 +91,178 @@ pub const CANCEL_EINVOICE: &str = "UPDATE einvoices SET status = 'CNL', cancel_r
      RETURNING irn, seller_gstin, buyer_gstin, doc_type, doc_no, doc_date, fin_year, ack_no, \
      ack_dt, signed_invoice, signed_qr, status, cancel_reason, cancel_remark, cancelled_at, \
      total_inv_value, created_by_user, created_by_client";
+
+// ---- Developer portal ----
+
+/// Column lists as macros so `concat!` can build each statement at compile time.
+macro_rules! developer_columns {
+    () => {
+        "id, category, pan, gstin, name, mobile, email, status, client_id, password_hash, \
+         failed_logins, locked_until, created_at"
+    };
+}
+
+macro_rules! otp_columns {
+    () => {
+        "id, purpose, developer_id, code_hash, payload, created_at, expires_at, attempts, used"
+    };
+}
+
+macro_rules! gstin_columns {
+    () => {
+        "gstin, legal_name, trade_name, addr_bnm, addr_bno, addr_flno, addr_st, addr_loc, \
+         state_code, pincode, txp_type, status, blk_status, dt_reg, dt_dreg, checksum_exempt, \
+         aato_crore"
+    };
+}
+
+/// A new registration replaces only a PENDING one; any other row makes the insert a Conflict.
+pub const DELETE_PENDING_DEVELOPER: &str =
+    "DELETE FROM developers WHERE category = $1 AND pan = $2 AND status = 'PENDING'";
+
+pub const INSERT_DEVELOPER: &str = concat!(
+    "INSERT INTO developers (",
+    developer_columns!(),
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+);
+
+pub const SELECT_DEVELOPER: &str = concat!(
+    "SELECT ",
+    developer_columns!(),
+    " FROM developers WHERE id = $1"
+);
+
+pub const SELECT_DEVELOPER_BY_CLIENT: &str = concat!(
+    "SELECT ",
+    developer_columns!(),
+    " FROM developers WHERE client_id = $1"
+);
+
+pub const LIST_DEVELOPERS: &str = concat!(
+    "SELECT ",
+    developer_columns!(),
+    " FROM developers WHERE status = $1 ORDER BY created_at, id"
+);
+
+/// Conditional on the old status so two admins acting at once cannot both move it.
+pub const SET_DEVELOPER_STATUS: &str =
+    "UPDATE developers SET status = $3 WHERE id = $1 AND status = $2";
+
+pub const ACTIVATE_DEVELOPER: &str =
+    "UPDATE developers SET status = 'ACTIVE', client_id = $2 WHERE id = $1 AND status = $3";
+
+pub const SET_DEVELOPER_PASSWORD: &str = "UPDATE developers SET password_hash = $2 WHERE id = $1";
+
+/// One statement, so concurrent wrong passwords cannot lose a count. SET expressions see the
+/// old row on both backends: $2 is the lock end, $3 the count that locks.
+pub const RECORD_LOGIN_FAILURE: &str = concat!(
+    "UPDATE developers SET \
+     failed_logins = CASE WHEN failed_logins + 1 >= $3 THEN 0 ELSE failed_logins + 1 END, \
+     locked_until = CASE WHEN failed_logins + 1 >= $3 THEN $2 ELSE locked_until END \
+     WHERE id = $1 RETURNING ",
+    developer_columns!()
+);
+
+pub const CLEAR_LOGIN_FAILURES: &str = "UPDATE developers SET failed_logins = 0 WHERE id = $1";
+
+pub const INSERT_OTP: &str = concat!(
+    "INSERT INTO otps (",
+    otp_columns!(),
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+);
+
+pub const SELECT_OTP: &str = concat!("SELECT ", otp_columns!(), " FROM otps WHERE id = $1");
+
+pub const COUNT_OTPS_SINCE: &str = "SELECT COUNT(*) FROM otps \
+     WHERE developer_id = $1 AND purpose = $2 AND created_at >= $3";
+
+pub const RECORD_OTP_FAILURE: &str =
+    "UPDATE otps SET attempts = attempts + 1 WHERE id = $1 RETURNING attempts";
+
+/// Every condition in one UPDATE: the row decides which of concurrent callers wins.
+pub const CONSUME_OTP: &str = "UPDATE otps SET used = TRUE \
+     WHERE id = $1 AND used = FALSE AND expires_at > $2 AND attempts < $3";
+
+pub const INSERT_PORTAL_SESSION: &str = "INSERT INTO portal_sessions (id_hash, kind, subject, \
+     created_at, expires_at) VALUES ($1, $2, $3, $4, $5)";
+
+pub const SELECT_PORTAL_SESSION: &str = "SELECT id_hash, kind, subject, created_at, expires_at \
+     FROM portal_sessions WHERE id_hash = $1 AND expires_at > $2";
+
+pub const DELETE_PORTAL_SESSION: &str = "DELETE FROM portal_sessions WHERE id_hash = $1";
+
+pub const INSERT_OUTBOX: &str = "INSERT INTO outbox (channel, recipient, subject, body, \
+     created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id";
+
+/// Ids grow with insertion, so id order is newest first without a tie on created_at.
+pub const LIST_OUTBOX: &str = "SELECT id, channel, recipient, subject, body, created_at \
+     FROM outbox ORDER BY id DESC LIMIT $1";
+
+/// A separate statement rather than `$1 IS NULL OR ..`: PostgreSQL cannot type a bare NULL
+/// parameter, and this one can use the (recipient, id) index.
+pub const LIST_OUTBOX_TO: &str = "SELECT id, channel, recipient, subject, body, created_at \
+     FROM outbox WHERE recipient = $1 ORDER BY id DESC LIMIT $2";
+
+pub const INSERT_ADMIN: &str =
+    "INSERT INTO admins (username, password_hash, created_at) VALUES ($1, $2, $3)";
+
+pub const SELECT_ADMIN: &str =
+    "SELECT username, password_hash, created_at FROM admins WHERE username = $1";
+
+/// substr is standard on both backends; characters 3..12 of a GSTIN are the PAN.
+pub const LIST_GSTINS_BY_PAN: &str = concat!(
+    "SELECT ",
+    gstin_columns!(),
+    " FROM gstins WHERE substr(gstin, 3, 10) = $1 ORDER BY gstin"
+);
+
+pub const LIST_USERS_BY_OWNER: &str = "SELECT username, gstin, password_hash, active, \
+     created_at, owner_client FROM api_users WHERE owner_client = $1 ORDER BY username";
+
+pub const LIST_USER_CLIENTS: &str =
+    "SELECT client_id FROM user_clients WHERE username = $1 ORDER BY client_id";
+
+pub const SET_CLIENT_SECRET: &str = "UPDATE api_clients SET secret_hash = $2 WHERE client_id = $1";
+
+pub const SET_CLIENT_IPS: &str = "UPDATE api_clients SET allowed_ips = $2 WHERE client_id = $1";
+
+pub const SET_USER_PASSWORD: &str = "UPDATE api_users SET password_hash = $2 WHERE username = $1";
+
+pub const SET_USER_ACTIVE: &str = "UPDATE api_users SET active = $2 WHERE username = $1";
+
+pub const DELETE_USER_SESSIONS: &str = "DELETE FROM sessions WHERE username = $1";
+
+/// A new user of `owner_client` ($2) gets every GSP client already linked to it. The WHERE
+/// clause also keeps SQLite's parser from reading ON CONFLICT as a join constraint.
+pub const INSERT_USER_GSP_CLIENTS: &str = "INSERT INTO user_clients (username, client_id) \
+     SELECT $1, gsp_client FROM gsp_links WHERE taxpayer_client = $2 \
+     ON CONFLICT (username, client_id) DO NOTHING";
+
+pub const INSERT_GSP_LINK: &str = "INSERT INTO gsp_links (taxpayer_client, gsp_client, \
+     created_at) VALUES ($1, $2, $3) ON CONFLICT (taxpayer_client, gsp_client) DO NOTHING";
+
+/// Gives the GSP client ($2) to every existing user owned by the taxpayer's client ($1).
+pub const INSERT_OWNED_USERS_CLIENT: &str = "INSERT INTO user_clients (username, client_id) \
+     SELECT username, $2 FROM api_users WHERE owner_client = $1 \
+     ON CONFLICT (username, client_id) DO NOTHING";
+
+pub const DELETE_GSP_LINK: &str =
+    "DELETE FROM gsp_links WHERE taxpayer_client = $1 AND gsp_client = $2";
+
+pub const DELETE_OWNED_USERS_CLIENT: &str = "DELETE FROM user_clients WHERE client_id = $2 \
+     AND username IN (SELECT username FROM api_users WHERE owner_client = $1)";
+
+pub const DELETE_OWNED_USERS_SESSIONS: &str = "DELETE FROM sessions WHERE client_id = $2 \
+     AND username IN (SELECT username FROM api_users WHERE owner_client = $1)";
+
+pub const LIST_GSP_LINKS: &str =
+    "SELECT gsp_client FROM gsp_links WHERE taxpayer_client = $1 ORDER BY gsp_client";
+
+pub const LIST_SESSIONS_FOR: &str = "SELECT token, client_id, username, gstin, sek, issued_at, \
+     expires_at FROM sessions WHERE expires_at > $2 AND (client_id = $1 \
+     OR username IN (SELECT username FROM api_users WHERE owner_client = $1)) \
+     ORDER BY issued_at DESC, token";
+
+pub const DELETE_SESSION: &str = "DELETE FROM sessions WHERE token = $1";
+
+pub const PING: &str = "SELECT 1";

@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 
 use crate::{
-    ApiClient, ApiUser, CancelOutcome, EInvoice, GstinRecord, InsertOutcome, Session, SessionAuth,
-    StoreError, TaxpayerBundle,
+    Admin, ApiClient, ApiUser, CancelOutcome, Developer, EInvoice, GstinRecord, InsertOutcome, Otp,
+    OtpUse, OutboxMessage, PortalSession, Session, SessionAuth, StoreError, TaxpayerBundle,
 };
 
 /// Everything the server persists. Times are Unix epoch seconds; callers pass `now`
@@ -74,6 +74,158 @@ pub trait Store: Send + Sync {
         seller_gstin: &str,
         limit: u32,
     ) -> Result<Vec<EInvoice>, StoreError>;
+
+    // ---- Developer portal: accounts, OTPs, browser sessions, outbox, admins ----
+
+    /// Records a new registration (status `PENDING`). A previous `PENDING` registration of the same
+    /// category and PAN is replaced (the developer started again); any other one is a Conflict.
+    async fn create_developer(&self, dev: &Developer) -> Result<(), StoreError>;
+
+    async fn get_developer(&self, id: &str) -> Result<Option<Developer>, StoreError>;
+
+    /// The developer whose account holds this client id.
+    async fn get_developer_by_client(
+        &self,
+        client_id: &str,
+    ) -> Result<Option<Developer>, StoreError>;
+
+    /// Developers in a status, oldest first (the admin's approval queue).
+    async fn list_developers(&self, status: &str) -> Result<Vec<Developer>, StoreError>;
+
+    /// Sets the status of a developer that is in `from`; false if it was not (already moved on).
+    async fn set_developer_status(
+        &self,
+        id: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<bool, StoreError>;
+
+    /// Creates `client` and makes the developer `ACTIVE` with that client id, in one transaction,
+    /// if the developer is in status `from`; false (and nothing written) if it is not.
+    async fn activate_developer(
+        &self,
+        id: &str,
+        from: &str,
+        client: &ApiClient,
+    ) -> Result<bool, StoreError>;
+
+    async fn set_developer_password(&self, id: &str, hash: &str) -> Result<(), StoreError>;
+
+    /// Counts a wrong portal password; once `lock_after` are counted in a row, locks password login
+    /// until `now + lock_secs` and restarts the count. Returns the developer as it now is.
+    async fn record_login_failure(
+        &self,
+        id: &str,
+        now: i64,
+        lock_after: i64,
+        lock_secs: i64,
+    ) -> Result<Option<Developer>, StoreError>;
+
+    /// A right password: the count of wrong ones starts again.
+    async fn clear_login_failures(&self, id: &str) -> Result<(), StoreError>;
+
+    async fn create_otp(&self, otp: &Otp) -> Result<(), StoreError>;
+
+    async fn get_otp(&self, id: &str) -> Result<Option<Otp>, StoreError>;
+
+    /// OTPs created for (developer, purpose) at or after `since`: the send rate limit.
+    async fn count_otps_since(
+        &self,
+        developer_id: &str,
+        purpose: &str,
+        since: i64,
+    ) -> Result<i64, StoreError>;
+
+    /// Counts one wrong code against the OTP; returns the attempts now recorded (0 if no such OTP).
+    async fn record_otp_failure(&self, id: &str) -> Result<i64, StoreError>;
+
+    /// Spends the OTP if it is unused, `now < expires_at` and `attempts < max_attempts`. Atomic: of
+    /// concurrent calls at most one gets Consumed.
+    async fn consume_otp(
+        &self,
+        id: &str,
+        now: i64,
+        max_attempts: i64,
+    ) -> Result<OtpUse, StoreError>;
+
+    async fn create_portal_session(&self, session: &PortalSession) -> Result<(), StoreError>;
+
+    /// The session with this id hash if `now < expires_at`.
+    async fn get_portal_session(
+        &self,
+        id_hash: &str,
+        now: i64,
+    ) -> Result<Option<PortalSession>, StoreError>;
+
+    async fn delete_portal_session(&self, id_hash: &str) -> Result<(), StoreError>;
+
+    /// Appends a message; returns its id.
+    async fn push_outbox(&self, msg: &OutboxMessage) -> Result<i64, StoreError>;
+
+    /// Newest first; only messages to `recipient` when given.
+    async fn list_outbox(
+        &self,
+        recipient: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<OutboxMessage>, StoreError>;
+
+    /// Conflict if the username exists.
+    async fn create_admin(&self, admin: &Admin) -> Result<(), StoreError>;
+
+    async fn get_admin(&self, username: &str) -> Result<Option<Admin>, StoreError>;
+
+    // ---- Developer portal: what a developer manages ----
+
+    /// GSTIN master records whose PAN (characters 3–12) is `pan`, by GSTIN.
+    async fn list_gstins_by_pan(&self, pan: &str) -> Result<Vec<GstinRecord>, StoreError>;
+
+    /// Users created by the developer of `owner_client`, by username.
+    async fn list_users_by_owner(&self, owner_client: &str) -> Result<Vec<ApiUser>, StoreError>;
+
+    /// Client ids the user may authenticate through, sorted.
+    async fn list_user_clients(&self, username: &str) -> Result<Vec<String>, StoreError>;
+
+    /// Replaces the client's secret hash; the old secret stops working at once.
+    async fn set_client_secret(
+        &self,
+        client_id: &str,
+        secret_hash: &str,
+    ) -> Result<bool, StoreError>;
+
+    /// Replaces the client's IP allow-list.
+    async fn set_client_ips(&self, client_id: &str, ips: &[String]) -> Result<bool, StoreError>;
+
+    /// Replaces the user's password hash and ends the user's sessions.
+    async fn set_user_password(&self, username: &str, hash: &str) -> Result<bool, StoreError>;
+
+    /// Enables or disables the user; disabling ends the user's sessions.
+    async fn set_user_active(&self, username: &str, active: bool) -> Result<bool, StoreError>;
+
+    /// Links a GSP's client to a taxpayer's client: every user owned by the taxpayer's client (now and
+    /// later) may then authenticate through the GSP's client. Idempotent.
+    async fn link_gsp(&self, taxpayer_client: &str, gsp_client: &str) -> Result<(), StoreError>;
+
+    /// Removes the link, the GSP client's access to the taxpayer's users, and the GSP's sessions on
+    /// those users, in one transaction. False if there was no link.
+    async fn unlink_gsp(&self, taxpayer_client: &str, gsp_client: &str)
+    -> Result<bool, StoreError>;
+
+    /// GSP client ids linked to the taxpayer's client, sorted.
+    async fn list_gsp_links(&self, taxpayer_client: &str) -> Result<Vec<String>, StoreError>;
+
+    /// Sessions still valid at `now` that were issued to `client_id` or to a user owned by it,
+    /// newest first.
+    async fn list_sessions_for(
+        &self,
+        client_id: &str,
+        now: i64,
+    ) -> Result<Vec<Session>, StoreError>;
+
+    /// Ends the session holding `token`; false if there was none.
+    async fn revoke_session(&self, token: &str) -> Result<bool, StoreError>;
+
+    /// Whether the store answers (the status page).
+    async fn ping(&self) -> Result<(), StoreError>;
 
     /// Makes every acknowledged write durable and releases connections; later calls fail.
     async fn close(&self);

@@ -59,6 +59,7 @@ fn client(id: &str) -> ApiClient {
         name: format!("Client {id}"),
         pan: Some("AAACB1234C".to_string()),
         created_at: NOW,
+        allowed_ips: vec!["10.0.0.1".to_string(), "2001:db8::1".to_string()],
     }
 }
 
@@ -69,6 +70,7 @@ fn user(name: &str, gstin: &str) -> ApiUser {
         password_hash: format!("$argon2id$v=19$m=19456,t=2,p=1$salt${name}"),
         active: true,
         created_at: NOW,
+        owner_client: None,
     }
 }
 
@@ -384,6 +386,7 @@ async fn session_by_token_joins_the_client_secret() {
     let auth = f.store.session_by_token("tok-1").await.unwrap().unwrap();
     assert_eq!(auth.session, s);
     assert_eq!(auth.client_secret_hash, client("CL1").secret_hash);
+    assert_eq!(auth.client_allowed_ips, client("CL1").allowed_ips);
     assert_eq!(f.store.session_by_token("unknown").await.unwrap(), None);
 }
 

@@ -1,5 +1,6 @@
 //! The NIC-compatible e-Invoice API: the wire contract of `nic-irp-api.md`.
 
+pub mod allow_list;
 pub mod auth;
 pub mod cancel;
 pub mod codes;
@@ -19,7 +20,8 @@ use axum::Router;
 use axum::routing::{get, post};
 
 /// The NIC routes, written in lower case: [`crate::normalise_path`] folds incoming paths to match.
-pub fn routes() -> Router<Shared> {
+/// Every one of them sits behind the client's IP allow-list.
+pub fn routes(state: Shared) -> Router<Shared> {
     Router::new()
         .route("/eivital/v1.04/auth", post(auth::auth_v104))
         .route("/eivital/v1.03/auth", post(auth::auth_v103))
@@ -47,6 +49,10 @@ pub fn routes() -> Router<Shared> {
         .route("/eicore/v1.03/invoice/irn/{irn}", get(lookup::by_irn))
         .route("/eicore/v1.03/invoice/irnbydocdetails", get(lookup::by_doc))
         .route("/eicore/v1.03/invoice/rejectedirns", get(lookup::rejected))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            allow_list::enforce,
+        ))
 }
 
 /// Liveness for clients that ping before calling.

@@ -207,6 +207,11 @@ fn migrator() -> Migrator {
             "gstin aato",
             include_str!("../../migrations/sqlite/0002_gstin_aato.sql"),
         ),
+        migration(
+            3,
+            "portal",
+            include_str!("../../migrations/sqlite/0003_portal.sql"),
+        ),
     ])
 }
 

@@ -7,7 +7,10 @@ use sqlx::sqlite::{SqliteArguments, SqliteRow};
 use sqlx::{Row, Sqlite};
 
 use crate::error::backend;
-use crate::{ApiClient, ApiUser, EInvoice, GstinRecord, Session, SessionAuth, StoreError};
+use crate::{
+    Admin, ApiClient, ApiUser, Developer, EInvoice, GstinRecord, Otp, OutboxMessage, PortalSession,
+    Session, SessionAuth, StoreError,
+};
 
 pub(crate) type Query<'q> = sqlx::query::Query<'q, Sqlite, SqliteArguments>;
 
@@ -32,22 +35,75 @@ pub(crate) fn bind_gstin<'q>(q: Query<'q>, r: &GstinRecord) -> Query<'q> {
         .bind(r.aato_crore.clone())
 }
 
-/// Binds $1..$5 in the column order of `INSERT_CLIENT`.
-pub(crate) fn bind_client<'q>(q: Query<'q>, c: &ApiClient) -> Query<'q> {
-    q.bind(c.client_id.clone())
+/// Binds $1..$6 in the column order of `INSERT_CLIENT`; fails on an allow-list that cannot be
+/// stored (see [`join_ips`]).
+pub(crate) fn bind_client<'q>(q: Query<'q>, c: &ApiClient) -> Result<Query<'q>, StoreError> {
+    Ok(q.bind(c.client_id.clone())
         .bind(c.secret_hash.clone())
         .bind(c.name.clone())
         .bind(c.pan.clone())
         .bind(c.created_at)
+        .bind(join_ips(&c.allowed_ips)?))
 }
 
-/// Binds $1..$5 in the column order of `INSERT_USER`.
+/// The allow-list as stored: comma-separated, '' for none. An entry that is empty or holds a
+/// comma would not read back as itself, so it is refused.
+pub(crate) fn join_ips(ips: &[String]) -> Result<String, StoreError> {
+    if let Some(bad) = ips.iter().find(|ip| ip.is_empty() || ip.contains(',')) {
+        return Err(StoreError::Backend(format!(
+            "invalid allowed IP entry {bad:?}"
+        )));
+    }
+    Ok(ips.join(","))
+}
+
+/// The inverse of [`join_ips`]: '' is an empty list.
+pub(crate) fn split_ips(stored: &str) -> Vec<String> {
+    stored
+        .split(',')
+        .filter(|ip| !ip.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Binds $1..$6 in the column order of `INSERT_USER`.
 pub(crate) fn bind_user<'q>(q: Query<'q>, u: &ApiUser) -> Query<'q> {
     q.bind(u.username.clone())
         .bind(u.gstin.clone())
         .bind(u.password_hash.clone())
         .bind(u.active)
         .bind(u.created_at)
+        .bind(u.owner_client.clone())
+}
+
+/// Binds $1..$13 in the column order of `INSERT_DEVELOPER`.
+pub(crate) fn bind_developer<'q>(q: Query<'q>, d: &Developer) -> Query<'q> {
+    q.bind(d.id.clone())
+        .bind(d.category.clone())
+        .bind(d.pan.clone())
+        .bind(d.gstin.clone())
+        .bind(d.name.clone())
+        .bind(d.mobile.clone())
+        .bind(d.email.clone())
+        .bind(d.status.clone())
+        .bind(d.client_id.clone())
+        .bind(d.password_hash.clone())
+        .bind(d.failed_logins)
+        .bind(d.locked_until)
+        .bind(d.created_at)
+}
+
+/// Binds $1..$9 in the column order of `INSERT_OTP`.
+pub(crate) fn bind_otp<'q>(q: Query<'q>, o: &Otp) -> Query<'q> {
+    q.bind(o.id.clone())
+        .bind(o.purpose.clone())
+        .bind(o.developer_id.clone())
+        .bind(o.code_hash.clone())
+        .bind(o.payload.clone())
+        .bind(o.created_at)
+        .bind(o.expires_at)
+        .bind(o.attempts)
+        .bind(o.used)
 }
 
 /// Binds $1..$7 in the column order of `UPSERT_SESSION`.
@@ -116,6 +172,7 @@ pub(crate) fn client_from_row(row: &SqliteRow) -> Result<ApiClient, StoreError> 
         name: row.try_get("name").map_err(backend)?,
         pan: row.try_get("pan").map_err(backend)?,
         created_at: row.try_get("created_at").map_err(backend)?,
+        allowed_ips: split_ips(&row.try_get::<String, _>("allowed_ips").map_err(backend)?),
     })
 }
 
@@ -126,6 +183,7 @@ pub(crate) fn user_from_row(row: &SqliteRow) -> Result<ApiUser, StoreError> {
         password_hash: row.try_get("password_hash").map_err(backend)?,
         active: row.try_get("active").map_err(backend)?,
         created_at: row.try_get("created_at").map_err(backend)?,
+        owner_client: row.try_get("owner_client").map_err(backend)?,
     })
 }
 
@@ -148,6 +206,71 @@ pub(crate) fn session_auth_from_row(row: &SqliteRow) -> Result<SessionAuth, Stor
     Ok(SessionAuth {
         session: session_from_row(row)?,
         client_secret_hash: row.try_get("client_secret_hash").map_err(backend)?,
+        client_allowed_ips: split_ips(
+            &row.try_get::<String, _>("client_allowed_ips")
+                .map_err(backend)?,
+        ),
+    })
+}
+
+pub(crate) fn developer_from_row(row: &SqliteRow) -> Result<Developer, StoreError> {
+    Ok(Developer {
+        id: row.try_get("id").map_err(backend)?,
+        category: row.try_get("category").map_err(backend)?,
+        pan: row.try_get("pan").map_err(backend)?,
+        gstin: row.try_get("gstin").map_err(backend)?,
+        name: row.try_get("name").map_err(backend)?,
+        mobile: row.try_get("mobile").map_err(backend)?,
+        email: row.try_get("email").map_err(backend)?,
+        status: row.try_get("status").map_err(backend)?,
+        client_id: row.try_get("client_id").map_err(backend)?,
+        password_hash: row.try_get("password_hash").map_err(backend)?,
+        failed_logins: row.try_get("failed_logins").map_err(backend)?,
+        locked_until: row.try_get("locked_until").map_err(backend)?,
+        created_at: row.try_get("created_at").map_err(backend)?,
+    })
+}
+
+pub(crate) fn otp_from_row(row: &SqliteRow) -> Result<Otp, StoreError> {
+    Ok(Otp {
+        id: row.try_get("id").map_err(backend)?,
+        purpose: row.try_get("purpose").map_err(backend)?,
+        developer_id: row.try_get("developer_id").map_err(backend)?,
+        code_hash: row.try_get("code_hash").map_err(backend)?,
+        payload: row.try_get("payload").map_err(backend)?,
+        created_at: row.try_get("created_at").map_err(backend)?,
+        expires_at: row.try_get("expires_at").map_err(backend)?,
+        attempts: row.try_get("attempts").map_err(backend)?,
+        used: row.try_get("used").map_err(backend)?,
+    })
+}
+
+pub(crate) fn portal_session_from_row(row: &SqliteRow) -> Result<PortalSession, StoreError> {
+    Ok(PortalSession {
+        id_hash: row.try_get("id_hash").map_err(backend)?,
+        kind: row.try_get("kind").map_err(backend)?,
+        subject: row.try_get("subject").map_err(backend)?,
+        created_at: row.try_get("created_at").map_err(backend)?,
+        expires_at: row.try_get("expires_at").map_err(backend)?,
+    })
+}
+
+pub(crate) fn outbox_from_row(row: &SqliteRow) -> Result<OutboxMessage, StoreError> {
+    Ok(OutboxMessage {
+        id: row.try_get("id").map_err(backend)?,
+        channel: row.try_get("channel").map_err(backend)?,
+        recipient: row.try_get("recipient").map_err(backend)?,
+        subject: row.try_get("subject").map_err(backend)?,
+        body: row.try_get("body").map_err(backend)?,
+        created_at: row.try_get("created_at").map_err(backend)?,
+    })
+}
+
+pub(crate) fn admin_from_row(row: &SqliteRow) -> Result<Admin, StoreError> {
+    Ok(Admin {
+        username: row.try_get("username").map_err(backend)?,
+        password_hash: row.try_get("password_hash").map_err(backend)?,
+        created_at: row.try_get("created_at").map_err(backend)?,
     })
 }
 

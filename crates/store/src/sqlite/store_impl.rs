@@ -7,15 +7,18 @@ use sqlx::sqlite::SqliteConnection;
 use tokio::sync::oneshot;
 
 use super::rows::{
-    bind_client, bind_gstin, bind_session, bind_user, client_from_row, einvoice_from_row,
-    gstin_from_row, session_auth_from_row, session_from_row, user_from_row,
+    admin_from_row, bind_client, bind_developer, bind_gstin, bind_otp, bind_session, bind_user,
+    client_from_row, developer_from_row, einvoice_from_row, gstin_from_row, join_ips, otp_from_row,
+    outbox_from_row, portal_session_from_row, session_auth_from_row, session_from_row,
+    user_from_row,
 };
 use super::writer::WriteCmd;
 use super::{BEGIN_WRITE, SqliteStore, closed};
 use crate::error::{backend, conflict_or_backend};
 use crate::{
-    ApiClient, ApiUser, CancelOutcome, EInvoice, GstinRecord, InsertOutcome, Session, SessionAuth,
-    Store, StoreError, TaxpayerBundle, sql,
+    Admin, ApiClient, ApiUser, CancelOutcome, Developer, EInvoice, GstinRecord, InsertOutcome, Otp,
+    OtpUse, OutboxMessage, PortalSession, Session, SessionAuth, Store, StoreError, TaxpayerBundle,
+    sql,
 };
 
 #[async_trait]
@@ -200,6 +203,475 @@ impl Store for SqliteStore {
         rows.iter().map(einvoice_from_row).collect()
     }
 
+    async fn create_developer(&self, dev: &Developer) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin_with(BEGIN_WRITE).await.map_err(backend)?;
+        sqlx::query(sql::DELETE_PENDING_DEVELOPER)
+            .bind(dev.category.clone())
+            .bind(dev.pan.clone())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        bind_developer(sqlx::query(sql::INSERT_DEVELOPER), dev)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| {
+                conflict_or_backend(
+                    e,
+                    &format!(
+                        "a {} developer with PAN {} already exists",
+                        dev.category, dev.pan
+                    ),
+                )
+            })?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn get_developer(&self, id: &str) -> Result<Option<Developer>, StoreError> {
+        let row = sqlx::query(sql::SELECT_DEVELOPER)
+            .bind(id.to_string())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(developer_from_row).transpose()
+    }
+
+    async fn get_developer_by_client(
+        &self,
+        client_id: &str,
+    ) -> Result<Option<Developer>, StoreError> {
+        let row = sqlx::query(sql::SELECT_DEVELOPER_BY_CLIENT)
+            .bind(client_id.to_string())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(developer_from_row).transpose()
+    }
+
+    async fn list_developers(&self, status: &str) -> Result<Vec<Developer>, StoreError> {
+        let rows = sqlx::query(sql::LIST_DEVELOPERS)
+            .bind(status.to_string())
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?;
+        rows.iter().map(developer_from_row).collect()
+    }
+
+    async fn set_developer_status(
+        &self,
+        id: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(sql::SET_DEVELOPER_STATUS)
+            .bind(id.to_string())
+            .bind(from.to_string())
+            .bind(to.to_string())
+            .execute(&self.writer)
+            .await
+            .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn activate_developer(
+        &self,
+        id: &str,
+        from: &str,
+        client: &ApiClient,
+    ) -> Result<bool, StoreError> {
+        // The client goes in first so the developer's reference to it holds; if the developer
+        // is not in `from`, dropping the transaction takes the client back out.
+        let mut tx = self.writer.begin_with(BEGIN_WRITE).await.map_err(backend)?;
+        insert_client(&mut tx, client).await?;
+        let done = sqlx::query(sql::ACTIVATE_DEVELOPER)
+            .bind(id.to_string())
+            .bind(client.client_id.clone())
+            .bind(from.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| {
+                conflict_or_backend(
+                    e,
+                    &format!("client {} already belongs to a developer", client.client_id),
+                )
+            })?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(true)
+    }
+
+    async fn set_developer_password(&self, id: &str, hash: &str) -> Result<(), StoreError> {
+        let done = sqlx::query(sql::SET_DEVELOPER_PASSWORD)
+            .bind(id.to_string())
+            .bind(hash.to_string())
+            .execute(&self.writer)
+            .await
+            .map_err(backend)?;
+        // A password that silently went nowhere would lock the developer out.
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Backend(format!("no developer {id}")));
+        }
+        Ok(())
+    }
+
+    async fn record_login_failure(
+        &self,
+        id: &str,
+        now: i64,
+        lock_after: i64,
+        lock_secs: i64,
+    ) -> Result<Option<Developer>, StoreError> {
+        let row = sqlx::query(sql::RECORD_LOGIN_FAILURE)
+            .bind(id.to_string())
+            .bind(now.saturating_add(lock_secs.max(0)))
+            .bind(lock_after)
+            .fetch_optional(&self.writer)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(developer_from_row).transpose()
+    }
+
+    async fn clear_login_failures(&self, id: &str) -> Result<(), StoreError> {
+        sqlx::query(sql::CLEAR_LOGIN_FAILURES)
+            .bind(id.to_string())
+            .execute(&self.writer)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn create_otp(&self, otp: &Otp) -> Result<(), StoreError> {
+        bind_otp(sqlx::query(sql::INSERT_OTP), otp)
+            .execute(&self.writer)
+            .await
+            .map_err(|e| conflict_or_backend(e, &format!("OTP {} already exists", otp.id)))?;
+        Ok(())
+    }
+
+    async fn get_otp(&self, id: &str) -> Result<Option<Otp>, StoreError> {
+        let row = sqlx::query(sql::SELECT_OTP)
+            .bind(id.to_string())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(otp_from_row).transpose()
+    }
+
+    async fn count_otps_since(
+        &self,
+        developer_id: &str,
+        purpose: &str,
+        since: i64,
+    ) -> Result<i64, StoreError> {
+        let row = sqlx::query(sql::COUNT_OTPS_SINCE)
+            .bind(developer_id.to_string())
+            .bind(purpose.to_string())
+            .bind(since)
+            .fetch_one(&self.reader)
+            .await
+            .map_err(backend)?;
+        row.try_get::<i64, _>(0).map_err(backend)
+    }
+
+    async fn record_otp_failure(&self, id: &str) -> Result<i64, StoreError> {
+        let row = sqlx::query(sql::RECORD_OTP_FAILURE)
+            .bind(id.to_string())
+            .fetch_optional(&self.writer)
+            .await
+            .map_err(backend)?;
+        match row {
+            Some(row) => row.try_get::<i64, _>(0).map_err(backend),
+            None => Ok(0),
+        }
+    }
+
+    async fn consume_otp(
+        &self,
+        id: &str,
+        now: i64,
+        max_attempts: i64,
+    ) -> Result<OtpUse, StoreError> {
+        let done = sqlx::query(sql::CONSUME_OTP)
+            .bind(id.to_string())
+            .bind(now)
+            .bind(max_attempts)
+            .execute(&self.writer)
+            .await
+            .map_err(backend)?;
+        Ok(if done.rows_affected() == 1 {
+            OtpUse::Consumed
+        } else {
+            OtpUse::Unusable
+        })
+    }
+
+    async fn create_portal_session(&self, session: &PortalSession) -> Result<(), StoreError> {
+        sqlx::query(sql::INSERT_PORTAL_SESSION)
+            .bind(session.id_hash.clone())
+            .bind(session.kind.clone())
+            .bind(session.subject.clone())
+            .bind(session.created_at)
+            .bind(session.expires_at)
+            .execute(&self.writer)
+            .await
+            .map_err(|e| conflict_or_backend(e, "portal session id already in use"))?;
+        Ok(())
+    }
+
+    async fn get_portal_session(
+        &self,
+        id_hash: &str,
+        now: i64,
+    ) -> Result<Option<PortalSession>, StoreError> {
+        let row = sqlx::query(sql::SELECT_PORTAL_SESSION)
+            .bind(id_hash.to_string())
+            .bind(now)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(portal_session_from_row).transpose()
+    }
+
+    async fn delete_portal_session(&self, id_hash: &str) -> Result<(), StoreError> {
+        sqlx::query(sql::DELETE_PORTAL_SESSION)
+            .bind(id_hash.to_string())
+            .execute(&self.writer)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn push_outbox(&self, msg: &OutboxMessage) -> Result<i64, StoreError> {
+        let row = sqlx::query(sql::INSERT_OUTBOX)
+            .bind(msg.channel.clone())
+            .bind(msg.recipient.clone())
+            .bind(msg.subject.clone())
+            .bind(msg.body.clone())
+            .bind(msg.created_at)
+            .fetch_one(&self.writer)
+            .await
+            .map_err(backend)?;
+        row.try_get::<i64, _>(0).map_err(backend)
+    }
+
+    async fn list_outbox(
+        &self,
+        recipient: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<OutboxMessage>, StoreError> {
+        let query = match recipient {
+            Some(to) => sqlx::query(sql::LIST_OUTBOX_TO).bind(to.to_string()),
+            None => sqlx::query(sql::LIST_OUTBOX),
+        };
+        let rows = query
+            .bind(i64::from(limit))
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?;
+        rows.iter().map(outbox_from_row).collect()
+    }
+
+    async fn create_admin(&self, admin: &Admin) -> Result<(), StoreError> {
+        sqlx::query(sql::INSERT_ADMIN)
+            .bind(admin.username.clone())
+            .bind(admin.password_hash.clone())
+            .bind(admin.created_at)
+            .execute(&self.writer)
+            .await
+            .map_err(|e| {
+                conflict_or_backend(e, &format!("admin {} already exists", admin.username))
+            })?;
+        Ok(())
+    }
+
+    async fn get_admin(&self, username: &str) -> Result<Option<Admin>, StoreError> {
+        let row = sqlx::query(sql::SELECT_ADMIN)
+            .bind(username.to_string())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(admin_from_row).transpose()
+    }
+
+    async fn list_gstins_by_pan(&self, pan: &str) -> Result<Vec<GstinRecord>, StoreError> {
+        let rows = sqlx::query(sql::LIST_GSTINS_BY_PAN)
+            .bind(pan.to_string())
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?;
+        rows.iter().map(gstin_from_row).collect()
+    }
+
+    async fn list_users_by_owner(&self, owner_client: &str) -> Result<Vec<ApiUser>, StoreError> {
+        let rows = sqlx::query(sql::LIST_USERS_BY_OWNER)
+            .bind(owner_client.to_string())
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?;
+        rows.iter().map(user_from_row).collect()
+    }
+
+    async fn list_user_clients(&self, username: &str) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query(sql::LIST_USER_CLIENTS)
+            .bind(username.to_string())
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?;
+        rows.iter()
+            .map(|r| r.try_get::<String, _>(0).map_err(backend))
+            .collect()
+    }
+
+    async fn set_client_secret(
+        &self,
+        client_id: &str,
+        secret_hash: &str,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(sql::SET_CLIENT_SECRET)
+            .bind(client_id.to_string())
+            .bind(secret_hash.to_string())
+            .execute(&self.writer)
+            .await
+            .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn set_client_ips(&self, client_id: &str, ips: &[String]) -> Result<bool, StoreError> {
+        let done = sqlx::query(sql::SET_CLIENT_IPS)
+            .bind(client_id.to_string())
+            .bind(join_ips(ips)?)
+            .execute(&self.writer)
+            .await
+            .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn set_user_password(&self, username: &str, hash: &str) -> Result<bool, StoreError> {
+        let mut tx = self.writer.begin_with(BEGIN_WRITE).await.map_err(backend)?;
+        let done = sqlx::query(sql::SET_USER_PASSWORD)
+            .bind(username.to_string())
+            .bind(hash.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        delete_user_sessions(&mut tx, username).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(true)
+    }
+
+    async fn set_user_active(&self, username: &str, active: bool) -> Result<bool, StoreError> {
+        let mut tx = self.writer.begin_with(BEGIN_WRITE).await.map_err(backend)?;
+        let done = sqlx::query(sql::SET_USER_ACTIVE)
+            .bind(username.to_string())
+            .bind(active)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        if !active {
+            delete_user_sessions(&mut tx, username).await?;
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(true)
+    }
+
+    async fn link_gsp(&self, taxpayer_client: &str, gsp_client: &str) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin_with(BEGIN_WRITE).await.map_err(backend)?;
+        sqlx::query(sql::INSERT_GSP_LINK)
+            .bind(taxpayer_client.to_string())
+            .bind(gsp_client.to_string())
+            .bind(unix_now())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        sqlx::query(sql::INSERT_OWNED_USERS_CLIENT)
+            .bind(taxpayer_client.to_string())
+            .bind(gsp_client.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn unlink_gsp(
+        &self,
+        taxpayer_client: &str,
+        gsp_client: &str,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.writer.begin_with(BEGIN_WRITE).await.map_err(backend)?;
+        let done = sqlx::query(sql::DELETE_GSP_LINK)
+            .bind(taxpayer_client.to_string())
+            .bind(gsp_client.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        // Without a link there is no access that came from it; leave explicit mappings alone.
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        for statement in [
+            sql::DELETE_OWNED_USERS_CLIENT,
+            sql::DELETE_OWNED_USERS_SESSIONS,
+        ] {
+            sqlx::query(statement)
+                .bind(taxpayer_client.to_string())
+                .bind(gsp_client.to_string())
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(true)
+    }
+
+    async fn list_gsp_links(&self, taxpayer_client: &str) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query(sql::LIST_GSP_LINKS)
+            .bind(taxpayer_client.to_string())
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?;
+        rows.iter()
+            .map(|r| r.try_get::<String, _>(0).map_err(backend))
+            .collect()
+    }
+
+    async fn list_sessions_for(
+        &self,
+        client_id: &str,
+        now: i64,
+    ) -> Result<Vec<Session>, StoreError> {
+        let rows = sqlx::query(sql::LIST_SESSIONS_FOR)
+            .bind(client_id.to_string())
+            .bind(now)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?;
+        rows.iter().map(session_from_row).collect()
+    }
+
+    async fn revoke_session(&self, token: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query(sql::DELETE_SESSION)
+            .bind(token.to_string())
+            .execute(&self.writer)
+            .await
+            .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query(sql::PING)
+            .fetch_one(&self.reader)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
     async fn close(&self) {
         // The inherent method: flush queued inserts, stop the writer, close the pools.
         SqliteStore::close(self).await
@@ -218,7 +690,7 @@ fn replace_threshold(now: i64, force_refresh: bool, window: i64) -> i64 {
 
 /// Inserts one client; Conflict if the id exists.
 async fn insert_client(conn: &mut SqliteConnection, client: &ApiClient) -> Result<(), StoreError> {
-    bind_client(sqlx::query(sql::INSERT_CLIENT), client)
+    bind_client(sqlx::query(sql::INSERT_CLIENT), client)?
         .execute(&mut *conn)
         .await
         .map_err(|e| {
@@ -245,7 +717,38 @@ async fn insert_user(
             .await
             .map_err(backend)?;
     }
+    // A portal user also gets every GSP client its owner has linked so far; link_gsp covers
+    // links made later.
+    if let Some(owner) = &user.owner_client {
+        sqlx::query(sql::INSERT_USER_GSP_CLIENTS)
+            .bind(user.username.clone())
+            .bind(owner.clone())
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+    }
     Ok(())
+}
+
+/// Ends every session of the user (password change, disabling).
+async fn delete_user_sessions(
+    conn: &mut SqliteConnection,
+    username: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(sql::DELETE_USER_SESSIONS)
+        .bind(username.to_string())
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+    Ok(())
+}
+
+/// The wall clock, only for bookkeeping columns whose trait call carries no `now` (a link's
+/// created_at); no rule depends on it.
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 /// The session currently stored for the candidate's key (the one that was kept).

@@ -1,0 +1,313 @@
+//! The error catalogue as the docs show it: every code the rules raise (from `openirp_rules::catalogue()`)
+//! and the codes the server itself answers with (headers, auth, envelope, lookups), each with NIC's
+//! message, the cause and the fix, grouped by code.
+
+use openirp_rules::Severity;
+use openirp_server::nic::codes::{self, Code};
+use std::sync::OnceLock;
+
+/// One reason a code is given.
+pub struct Reason {
+    /// The rule or API that raises it.
+    pub source: String,
+    /// The field at fault (JSON pointer pattern), if any.
+    pub field: String,
+    pub cause: String,
+    pub fix: String,
+    pub note: String,
+}
+
+/// One code with every reason it is given.
+pub struct ErrorCode {
+    pub code: String,
+    pub message: String,
+    /// "error" or "warning".
+    pub severity: &'static str,
+    pub reasons: Vec<Reason>,
+}
+
+/// The codes answered outside the invoice rules, with cause and fix written for integrators.
+const SERVER_CODES: &[(Code, &str, &str, &str)] = &[
+    (
+        codes::HEADER_GSTIN_REQUIRED,
+        "Every API",
+        "The Gstin header is missing or empty.",
+        "Send the header Gstin with the GSTIN of your API user (auth v1.04 and every later call).",
+    ),
+    (
+        codes::INVALID_TOKEN,
+        "Every API after auth",
+        "The AuthToken is unknown, expired, or belongs to another user_name or client id.",
+        "Authenticate again and send the new AuthToken with the same user_name, client_id and client_secret. Refresh about 10 minutes before TokenExpiry.",
+    ),
+    (
+        codes::USER_NAME_REQUIRED,
+        "Every API after auth",
+        "The user_name header is missing.",
+        "Send user_name: the API user that obtained the token.",
+    ),
+    (
+        codes::AUTH_FAILED,
+        "Authentication",
+        "The decrypted login is not a JSON object, or lacks UserName, Password or AppKey.",
+        "Encrypt exactly {\"UserName\",\"Password\",\"AppKey\",\"ForceRefreshAccessToken\"}; see /docs/authentication.",
+    ),
+    (
+        codes::INVALID_CLIENT,
+        "Every API",
+        "client_id and client_secret do not match a registered client.",
+        "Copy both from the portal (Workspace → Credentials). Sandbox and production credentials differ.",
+    ),
+    (
+        codes::CLIENT_ID_REQUIRED,
+        "Every API",
+        "The client_id header is missing.",
+        "Send client_id (client-id is accepted too).",
+    ),
+    (
+        codes::CLIENT_SECRET_REQUIRED,
+        "Every API",
+        "The client_secret header is missing.",
+        "Send client_secret.",
+    ),
+    (
+        codes::PASSWORD_DECRYPTION_FAILED,
+        "Authentication v1.03",
+        "The RSA-encrypted Password could not be decrypted.",
+        "Encrypt the password with RSA PKCS#1 v1.5 under /keys/auth-public.pem of this environment, then base64.",
+    ),
+    (
+        codes::INACTIVE_USER,
+        "Authentication",
+        "The API user is disabled, or its GSTIN is not active in the master.",
+        "Re-enable the user in your workspace, or use an active GSTIN.",
+    ),
+    (
+        codes::INVALID_GSTIN_FOR_USER,
+        "Every API",
+        "The Gstin header is not the GSTIN the API user (and the token) belongs to.",
+        "Send the GSTIN under which the API user was created; one user serves one GSTIN.",
+    ),
+    (
+        codes::APP_KEY_DECRYPTION_FAILED,
+        "Authentication",
+        "The AppKey is not base64 of exactly 32 bytes (or, in v1.03, does not RSA-decrypt).",
+        "Generate 32 random bytes and base64-encode them (44 characters).",
+    ),
+    (
+        codes::UNKNOWN_USER,
+        "Authentication",
+        "No API user has this UserName.",
+        "Check the user name in your workspace; API users are separate from your portal login.",
+    ),
+    (
+        codes::CLIENT_NOT_MAPPED,
+        "Authentication",
+        "The API user belongs to another client id (for example one created for a GSP).",
+        "Use the client id the user was created for, or create a user for this client.",
+    ),
+    (
+        codes::INCORRECT_PASSWORD,
+        "Authentication",
+        "The password is wrong.",
+        "Use the API user's password (reset it in your workspace if lost).",
+    ),
+    (
+        codes::DECRYPTION_FAILED,
+        "Authentication and every encrypted request",
+        "Data could not be decrypted: wrong public key, wrong session key (Sek), or not base64.",
+        "Auth: RSA PKCS#1 v1.5 with this environment's /keys/auth-public.pem. Other calls: AES-256-ECB-PKCS7 with the Sek decrypted from the auth answer, then base64 (standard alphabet).",
+    ),
+    (
+        codes::INCOMPLETE_PARAMETERS,
+        "Cancel IRN, Get IRN by document details",
+        "A required parameter is missing (Irn, CnlRsn, CnlRem; or doctype, docnum, docdate).",
+        "Send every parameter the API lists; see /docs/apis.",
+    ),
+    (
+        codes::NOT_OWNER,
+        "Cancel IRN",
+        "The IRN was generated by another GSTIN.",
+        "Only the supplier that generated an IRN can cancel it; authenticate as that GSTIN.",
+    ),
+    (
+        codes::DOC_DATE_FORMAT,
+        "Get IRN by document details",
+        "docdate is not dd/mm/yyyy.",
+        "Send the date as dd/mm/yyyy, e.g. 05/11/2026.",
+    ),
+    (
+        codes::IRN_INVALID,
+        "Get by IRN, Cancel IRN",
+        "The IRN is not 64 hexadecimal characters.",
+        "Send the Irn exactly as the acknowledgement gave it.",
+    ),
+    (
+        codes::IRN_DATA_NOT_AVAILABLE,
+        "Get by IRN, Get by document details",
+        "No e-invoice has this IRN (or these document details).",
+        "Check the IRN or the document type, number and date; a rejected request produces no IRN.",
+    ),
+    (
+        codes::DUPLICATE_IRN,
+        "Generate IRN",
+        "This document (supplier GSTIN, financial year, type, number) already has an IRN.",
+        "Do not send it again: InfoDtls DUPIRN carries the original AckNo, AckDt and Irn; fetch the details with Get by IRN. For a new document use a new number.",
+    ),
+    (
+        codes::IRN_NOT_FOUND,
+        "Cancel IRN",
+        "No e-invoice has this IRN.",
+        "Check the IRN.",
+    ),
+    (
+        codes::INVALID_DOC_TYPE,
+        "Get IRN by document details",
+        "doctype is not INV, CRN or DBN.",
+        "Send INV, CRN or DBN.",
+    ),
+    (
+        codes::DATE_INVALID,
+        "Get rejected IRNs",
+        "The date is in the future or not dd/mm/yyyy.",
+        "Send a past or current date as dd/mm/yyyy.",
+    ),
+    (
+        codes::NOT_AUTHORISED_TO_GET,
+        "Get by IRN, Get by document details",
+        "The e-invoice belongs to another supplier.",
+        "Only the supplier can read its e-invoices; authenticate as that GSTIN.",
+    ),
+    (
+        codes::CANCEL_TIME_LIMIT,
+        "Cancel IRN",
+        "More than 24 hours have passed since the acknowledgement.",
+        "An IRN can no longer be cancelled after 24 hours; issue a credit note instead.",
+    ),
+    (
+        codes::CANCELLED_DOC_NUMBER,
+        "Generate IRN",
+        "The document number had an IRN that was cancelled; the number cannot be reused.",
+        "Give the replacement document a new number.",
+    ),
+    (
+        codes::OLDER_THAN_TWO_DAYS,
+        "Get by IRN, Get by document details",
+        "NIC serves e-invoice details only for 2 days (emulated only when the server is configured so).",
+        "Keep the acknowledgement when you generate the IRN.",
+    ),
+    (
+        codes::REQUESTED_DATA_NOT_AVAILABLE,
+        "Get GSTIN details, Sync GSTIN",
+        "The GSTIN is not in the master.",
+        "Check the GSTIN; in the sandbox add it with POST /sandbox/v1/gstins.",
+    ),
+    (
+        codes::INVALID_GSTIN,
+        "Get GSTIN details, Sync GSTIN",
+        "The GSTIN does not have the 15-character shape.",
+        "Send 2 digits of state code, 10 characters of PAN, entity number, Z and check character.",
+    ),
+    (
+        codes::APPLICATION_ERROR,
+        "Every API",
+        "The body is not JSON, the decrypted payload is not JSON, or the server failed.",
+        "Send {\"Data\":\"…\"} as JSON; InfoDtls ADDNLNFO says which part was wrong. If it persists, check /status.",
+    ),
+    (
+        codes::BODY_TOO_LARGE,
+        "Every POST",
+        "The request body is larger than the server accepts (4 MiB by default).",
+        "Send fewer items per invoice, or ask the operator to raise the limit.",
+    ),
+    (
+        codes::DATA_EMPTY,
+        "Every POST",
+        "The Data member is missing, empty or not a string.",
+        "Send {\"Data\":\"<base64>\"}.",
+    ),
+    (
+        codes::INVOICE_NOT_ACTIVE,
+        "Cancel IRN",
+        "The IRN is already cancelled.",
+        "Nothing to do: it is cancelled.",
+    ),
+];
+
+fn severity_text(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+/// Every code, in numeric order.
+pub fn catalogue() -> &'static [ErrorCode] {
+    static CODES: OnceLock<Vec<ErrorCode>> = OnceLock::new();
+    CODES.get_or_init(build)
+}
+
+fn build() -> Vec<ErrorCode> {
+    let mut list: Vec<ErrorCode> = Vec::new();
+    let mut add = |code: &str, message: &str, severity: &'static str, reason: Reason| match list
+        .iter_mut()
+        .find(|e| e.code == code)
+    {
+        Some(entry) => {
+            if entry.message.is_empty() {
+                entry.message = message.to_string();
+            }
+            entry.reasons.push(reason);
+        }
+        None => list.push(ErrorCode {
+            code: code.to_string(),
+            message: message.to_string(),
+            severity,
+            reasons: vec![reason],
+        }),
+    };
+    for (code, source, cause, fix) in SERVER_CODES {
+        add(
+            code.0,
+            code.1,
+            "error",
+            Reason {
+                source: source.to_string(),
+                field: String::new(),
+                cause: cause.to_string(),
+                fix: fix.to_string(),
+                note: String::new(),
+            },
+        );
+    }
+    for e in openirp_rules::catalogue() {
+        add(
+            e.code,
+            e.message,
+            severity_text(e.severity),
+            Reason {
+                source: format!("Rule {}", e.rule),
+                field: e.field.to_string(),
+                cause: e.cause.to_string(),
+                fix: e.fix.to_string(),
+                note: e.note.unwrap_or_default().to_string(),
+            },
+        );
+    }
+    list.sort_by_key(|e| (e.code.parse::<u32>().unwrap_or(u32::MAX), e.code.clone()));
+    list
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn holds_header_and_rule_codes_once_each() {
+        let list = catalogue();
+        for code in ["1005", "2150", "2189", "2140"] {
+            assert_eq!(list.iter().filter(|e| e.code == code).count(), 1, "{code}");
+        }
+        assert!(list.iter().all(|e| !e.message.is_empty()));
+    }
+}
