@@ -41,17 +41,13 @@ struct RegisterPage {
 
 /// The registration form.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct RegisterForm {
-    #[serde(default)]
     pub category: String,
     /// PAN for a GSP, GSTIN for a taxpayer.
-    #[serde(default)]
     pub identifier: String,
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub mobile: String,
-    #[serde(default)]
     pub email: String,
 }
 
@@ -67,16 +63,17 @@ pub async fn register_form(State(portal): State<PortalState>, visitor: Visitor) 
     })
 }
 
+/// The "enter the code" page; `action` is where the code goes.
 #[derive(Template)]
 #[template(path = "otp.html")]
-struct OtpPage {
-    chrome: Chrome,
-    heading: String,
-    action: &'static str,
-    otp_id: String,
-    sent_to: String,
-    next: String,
-    error: Option<String>,
+pub(crate) struct OtpPage {
+    pub chrome: Chrome,
+    pub heading: String,
+    pub action: &'static str,
+    pub otp_id: String,
+    pub sent_to: String,
+    pub next: String,
+    pub error: Option<String>,
 }
 
 /// `POST /register`: checks the details, records the registration and sends an OTP to the mobile.
@@ -245,13 +242,11 @@ pub fn masked_mobile(mobile: &str) -> String {
 }
 
 /// The OTP form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct OtpForm {
-    #[serde(default)]
     pub otp_id: String,
-    #[serde(default)]
     pub code: String,
-    #[serde(default)]
     pub next: String,
 }
 
@@ -383,8 +378,8 @@ struct LoginPage {
 
 /// `?next=` after a login.
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct NextQuery {
-    #[serde(default)]
     pub next: String,
 }
 
@@ -403,13 +398,11 @@ pub async fn login_form(
 }
 
 /// The password login form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct LoginForm {
-    #[serde(default)]
     pub client_id: String,
-    #[serde(default)]
     pub password: String,
-    #[serde(default)]
     pub next: String,
 }
 
@@ -491,11 +484,10 @@ async fn account_for_client(
 }
 
 /// The "send me an OTP" form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct OtpRequestForm {
-    #[serde(default)]
     pub client_id: String,
-    #[serde(default)]
     pub next: String,
 }
 

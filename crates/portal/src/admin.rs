@@ -79,13 +79,11 @@ pub async fn login_form(
 }
 
 /// The admin login form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct AdminLoginForm {
-    #[serde(default)]
     pub username: String,
-    #[serde(default)]
     pub password: String,
-    #[serde(default)]
     pub next: String,
 }
 

@@ -1,7 +1,7 @@
 //! The developer's workspace: GSTINs (dummy ones for a GSP, sister concerns for a taxpayer), API users,
 //! GSP links, and credentials (client secret, portal password, IP allow-list, live tokens).
 
-use crate::account::{masked_mobile, send_credentials};
+use crate::account::{OtpPage, masked_mobile, send_credentials};
 use crate::otp;
 use crate::state::PortalState;
 use crate::web::{Chrome, PortalError, SignedIn, Visitor, render};
@@ -217,9 +217,9 @@ fn secret_page(
 }
 
 /// A state chosen in a form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct StateForm {
-    #[serde(default)]
     pub state_code: String,
 }
 
@@ -266,9 +266,9 @@ pub async fn mint_gstin(
 }
 
 /// A GSTIN typed in a form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct GstinForm {
-    #[serde(default)]
     pub gstin: String,
 }
 
@@ -308,13 +308,11 @@ pub async fn add_sister_gstin(
 }
 
 /// The new-user form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct NewUserForm {
-    #[serde(default)]
     pub gstin: String,
-    #[serde(default)]
     pub username: String,
-    #[serde(default)]
     pub password: String,
 }
 
@@ -324,18 +322,6 @@ struct PendingUser {
     gstin: String,
     username: String,
     password_hash: String,
-}
-
-#[derive(Template)]
-#[template(path = "otp.html")]
-struct UserOtpPage {
-    chrome: Chrome,
-    heading: String,
-    action: &'static str,
-    otp_id: String,
-    sent_to: String,
-    next: String,
-    error: Option<String>,
 }
 
 /// `POST /workspace/users`: an API username and password for one of the developer's GSTINs. In
@@ -386,7 +372,7 @@ pub async fn create_user(
         };
         let payload = serde_json::to_string(&pending).unwrap_or_default();
         let otp_id = otp::send(&portal, &me.developer, "CREATE_USER", &payload).await?;
-        return Ok(render(&UserOtpPage {
+        return Ok(render(&OtpPage {
             chrome: Chrome::for_developer(&portal, &visitor, &me.developer, "Confirm the new user"),
             heading: format!("Confirm the new API user {}", pending.username),
             action: "/workspace/users/verify",
@@ -542,13 +528,11 @@ async fn hash(secret: &str) -> Result<String, PortalError> {
 }
 
 /// A user named in a form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct UserForm {
-    #[serde(default)]
     pub username: String,
-    #[serde(default)]
     pub password: String,
-    #[serde(default)]
     pub active: String,
 }
 
@@ -651,11 +635,10 @@ pub async fn reset_client_secret(
 }
 
 /// The portal password form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct PasswordForm {
-    #[serde(default)]
     pub password: String,
-    #[serde(default)]
     pub confirm: String,
 }
 
@@ -678,9 +661,9 @@ pub async fn set_portal_password(
 }
 
 /// The IP allow-list form: addresses separated by spaces, commas or lines.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct IpsForm {
-    #[serde(default)]
     pub ips: String,
 }
 
@@ -718,9 +701,9 @@ fn parse_ips(text: &str) -> Result<Vec<String>, PortalError> {
 }
 
 /// A GSP chosen in a form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct LinkForm {
-    #[serde(default)]
     pub gsp_client: String,
 }
 
@@ -773,9 +756,9 @@ pub async fn unlink_gsp(
 }
 
 /// A token named in a form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct TokenForm {
-    #[serde(default)]
     pub token: String,
 }
 

@@ -1,74 +1,16 @@
 //! The Try-it console against a real server on a loopback port: a developer set up directly in the
 //! store, a browser played by reqwest (cookies and the CSRF token read from the pages).
 
-use openirp_portal::messaging::Messenger;
 use openirp_portal::web::digest_hex;
-use openirp_portal::{Portal, PortalSettings};
-use openirp_server::{Config, Shared};
 use openirp_store::{ApiClient, ApiUser, Developer, PortalSession};
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
 use serde_json::{Value, json};
-use tokio::sync::oneshot;
+
+mod harness;
 
 /// A portal and server on one loopback port, as `openirp serve` runs them.
-struct Site {
-    base: String,
-    app: Shared,
-    http: reqwest::Client,
-    stop: Option<oneshot::Sender<()>>,
-    _dir: tempfile::TempDir,
-}
-
-impl Site {
-    async fn start() -> Site {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let mut config = Config::new(dir.path().join("data"));
-        config.listen = "127.0.0.1:0".parse().unwrap();
-        config.durable = false;
-        let app = openirp_server::open(config).await.expect("server opens");
-        let portal = Portal::new(
-            app.clone(),
-            PortalSettings::default(),
-            Messenger::outbox(app.store.clone()),
-        );
-        let routes = openirp_server::router_with(app.clone(), openirp_portal::routes(portal));
-        let listener = openirp_server::bind(&app).await.expect("binds");
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(openirp_server::serve_app(
-            app.clone(),
-            routes,
-            listener,
-            async {
-                let _ = stopped.await;
-            },
-        ));
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        Site {
-            base,
-            app,
-            http,
-            stop: Some(stop),
-            _dir: dir,
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base, path)
-    }
-}
-
-impl Drop for Site {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-    }
-}
+use harness::TestPortal as Site;
 
 /// An active developer with one API user, and the secrets the console asks for.
 struct Dev {
@@ -304,7 +246,7 @@ fn qr_png_size(html: &str) -> (u32, u32) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn generate_irn_shows_every_step_and_a_qr_that_carries_the_irn() {
-    let site = Site::start().await;
+    let site = Site::sandbox().await;
     // Karnataka: the sample's buyer is moved out of the seller's state.
     let dev = developer(&site, "gen", 29, "AAGCB7383J").await;
     let (browser, page) = open_console(&site, &dev).await;
@@ -436,7 +378,7 @@ async fn generate_irn_shows_every_step_and_a_qr_that_carries_the_irn() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn errors_are_explained_and_foreign_users_refused() {
-    let site = Site::start().await;
+    let site = Site::sandbox().await;
     let dev = developer(&site, "err", 27, "AAPFU0939F").await;
     let other = developer(&site, "oth", 24, "AAACC1206D").await;
     let (browser, _) = open_console(&site, &dev).await;
@@ -522,7 +464,7 @@ async fn errors_are_explained_and_foreign_users_refused() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn crypto_endpoints_round_trip_and_verify() {
-    let site = Site::start().await;
+    let site = Site::sandbox().await;
     let dev = developer(&site, "cry", 29, "AAGCB7383J").await;
     let (browser, page) = open_console(&site, &dev).await;
 

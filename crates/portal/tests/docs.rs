@@ -2,47 +2,25 @@
 //! description matches the routes, Swagger UI is served from the binary, the Postman collection follows
 //! the description, every guide page renders, search finds what it should, and the samples validate.
 
-use openirp_portal::messaging::Messenger;
-use openirp_portal::{Portal, PortalSettings};
-use openirp_server::{Config, Mode};
+use openirp_server::Mode;
 use serde_json::{Value, json};
-use tokio::sync::oneshot;
 
+mod harness;
+
+/// A portal and server on one loopback port.
 struct Server {
     base: String,
     http: reqwest::Client,
-    _dir: tempfile::TempDir,
-    _stop: oneshot::Sender<()>,
+    _portal: harness::TestPortal,
 }
 
 impl Server {
     async fn start(mode: Mode) -> Server {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let mut config = Config::new(dir.path().join("data"));
-        config.listen = "127.0.0.1:0".parse().expect("address");
-        config.mode = mode;
-        config.durable = false;
-        let app = openirp_server::open(config).await.expect("server opens");
-        let portal = Portal::new(
-            app.clone(),
-            PortalSettings::default(),
-            Messenger::outbox(app.store.clone()),
-        );
-        let listener = openirp_server::bind(&app).await.expect("binds");
-        let base = format!("http://{}", listener.local_addr().expect("local address"));
-        let router = openirp_server::router_with(app.clone(), openirp_portal::routes(portal));
-        let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(openirp_server::serve_app(app, router, listener, async {
-            let _ = stopped.await;
-        }));
+        let portal = harness::TestPortal::start(mode).await;
         Server {
-            base,
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .expect("client"),
-            _dir: dir,
-            _stop: stop,
+            base: portal.base.clone(),
+            http: portal.http.clone(),
+            _portal: portal,
         }
     }
 

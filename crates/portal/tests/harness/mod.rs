@@ -13,6 +13,8 @@ use tokio::sync::oneshot;
 pub struct TestPortal {
     pub base: String,
     pub app: Shared,
+    /// A plain HTTP client that does not follow redirects.
+    pub http: reqwest::Client,
     _dir: tempfile::TempDir,
     stop: Option<oneshot::Sender<()>>,
 }
@@ -62,9 +64,17 @@ impl TestPortal {
         TestPortal {
             base,
             app,
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
             _dir: dir,
             stop: Some(stop),
         }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
     }
 
     pub fn browser(&self) -> Browser {
