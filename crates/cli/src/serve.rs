@@ -89,6 +89,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             .await
             .context("starting the server")?;
         let portal = portal(&args, &state)?;
+        portal.spawn_housekeeping();
         let listener = openirp_server::bind(&state).await?;
         print_banner(&state, listener.local_addr()?);
         let app = openirp_server::router_with(state.clone(), openirp_portal::routes(portal));

@@ -60,6 +60,30 @@ impl Portal {
         self.app.now()
     }
 
+    /// Every ten minutes, deletes expired portal sessions, OTPs a day past expiry and registrations
+    /// whose OTP was never confirmed within a day, so abandoned sign-ups cannot grow the store forever.
+    pub fn spawn_housekeeping(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
+        const EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+        const DAY: i64 = 86_400;
+        let portal = self.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(EVERY).await;
+                let now = portal.now();
+                match portal
+                    .app
+                    .store
+                    .purge_expired(now, now - DAY, now - DAY)
+                    .await
+                {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(rows = n, "portal housekeeping: expired rows deleted"),
+                    Err(e) => tracing::warn!(error = %e, "portal housekeeping failed"),
+                }
+            }
+        })
+    }
+
     /// Whether the server runs in sandbox mode.
     pub fn sandbox(&self) -> bool {
         self.app.config.mode == openirp_server::Mode::Sandbox

@@ -422,6 +422,17 @@ impl<S: Store> Store for CachedStore<S> {
         result
     }
 
+    async fn purge_expired(
+        &self,
+        now: i64,
+        otps_before: i64,
+        pending_before: i64,
+    ) -> Result<u64, StoreError> {
+        self.inner
+            .purge_expired(now, otps_before, pending_before)
+            .await
+    }
+
     async fn ping(&self) -> Result<(), StoreError> {
         self.inner.ping().await
     }

@@ -266,3 +266,9 @@ pub const LIST_SESSIONS_FOR: &str = "SELECT token, client_id, username, gstin, s
 pub const DELETE_SESSION: &str = "DELETE FROM sessions WHERE token = $1";
 
 pub const PING: &str = "SELECT 1";
+
+// Housekeeping: rows nobody can use any more.
+pub const PURGE_PORTAL_SESSIONS: &str = "DELETE FROM portal_sessions WHERE expires_at <= $1";
+pub const PURGE_OTPS: &str = "DELETE FROM otps WHERE expires_at < $1";
+pub const PURGE_PENDING_DEVELOPERS: &str =
+    "DELETE FROM developers WHERE status = 'PENDING' AND created_at < $1";

@@ -224,6 +224,16 @@ pub trait Store: Send + Sync {
     /// Ends the session holding `token`; false if there was none.
     async fn revoke_session(&self, token: &str) -> Result<bool, StoreError>;
 
+    /// Deletes what can no longer be used: portal sessions expired by `now`, OTPs expired before
+    /// `otps_before`, and registrations still `PENDING` (OTP never confirmed) created before
+    /// `pending_before`. Returns the rows deleted.
+    async fn purge_expired(
+        &self,
+        now: i64,
+        otps_before: i64,
+        pending_before: i64,
+    ) -> Result<u64, StoreError>;
+
     /// Whether the store answers (the status page).
     async fn ping(&self) -> Result<(), StoreError>;
 

@@ -931,3 +931,71 @@ async fn cached_store_drops_sessions_ended_by_user_and_link_changes() {
     assert!(c.set_user_active("own", false).await.unwrap());
     assert!(c.session_by_token("off").await.unwrap().is_none());
 }
+
+#[tokio::test]
+async fn purge_expired_deletes_only_what_nobody_can_use() {
+    let f = fixture().await;
+    let portal_session = |id: &str, expires_at: i64| PortalSession {
+        id_hash: id.repeat(32),
+        kind: "DEVELOPER".to_string(),
+        subject: "dev1".to_string(),
+        created_at: NOW - 10,
+        expires_at,
+    };
+    f.store
+        .create_portal_session(&portal_session("aa", NOW))
+        .await
+        .unwrap();
+    f.store
+        .create_portal_session(&portal_session("bb", NOW + 1))
+        .await
+        .unwrap();
+    // Expires at NOW - 700 + 300 = NOW - 400; the other at NOW + 300.
+    f.store.create_otp(&otp("old", NOW - 700)).await.unwrap();
+    f.store.create_otp(&otp("live", NOW)).await.unwrap();
+    let mut abandoned = developer("gone", "GSP", "AAAPG1111G");
+    abandoned.created_at = NOW - 2 * 86_400;
+    f.store.create_developer(&abandoned).await.unwrap();
+    f.store
+        .create_developer(&developer("fresh", "GSP", "AAAPF2222F"))
+        .await
+        .unwrap();
+    let mut active = developer("kept", "GSP", "AAAPK3333K");
+    active.created_at = NOW - 2 * 86_400;
+    f.store.create_developer(&active).await.unwrap();
+    assert!(
+        f.store
+            .activate_developer("kept", "PENDING", &client("C-KEPT"))
+            .await
+            .unwrap()
+    );
+
+    let deleted = f
+        .store
+        .purge_expired(NOW, NOW - 300, NOW - 86_400)
+        .await
+        .unwrap();
+    assert_eq!(
+        deleted, 3,
+        "one session, one OTP, one abandoned registration"
+    );
+    assert!(
+        f.store
+            .get_portal_session(&"bb".repeat(32), NOW)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(f.store.get_otp("old").await.unwrap().is_none());
+    assert!(f.store.get_otp("live").await.unwrap().is_some());
+    assert!(f.store.get_developer("gone").await.unwrap().is_none());
+    assert!(f.store.get_developer("fresh").await.unwrap().is_some());
+    assert!(f.store.get_developer("kept").await.unwrap().is_some());
+    assert_eq!(
+        f.store
+            .purge_expired(NOW, NOW - 300, NOW - 86_400)
+            .await
+            .unwrap(),
+        0
+    );
+}

@@ -518,6 +518,8 @@ fn build() -> Value {
                    "requests": {"window_minutes": 15, "total": 120, "client_errors": 3, "server_errors": 0}}))}),
     );
 
+    put_console_helpers(&mut put);
+
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -538,11 +540,81 @@ fn build() -> Value {
             {"name": "NIC: masters", "description": "GSTIN master and liveness."},
             {"name": "Keys", "description": "Public keys and certificates, no authentication."},
             {"name": "OpenIRP API", "description": "Plain JSON helpers (no encryption)."},
-            {"name": "Sandbox test data", "description": "Sandbox mode only: make test taxpayers and move the clock."}
+            {"name": "Sandbox test data", "description": "Sandbox mode only: make test taxpayers and move the clock."},
+            {"name": "Portal crypto helpers", "description": "For a signed-in developer checking their own code step by step: \
+                the portal session cookie and the page's CSRF token (header `X-CSRF-Token`) are required, as in the console."}
         ],
         "paths": Value::Object(paths),
         "components": components()
     })
+}
+
+/// The Try-it console's JSON endpoints: the crypto a browser cannot do, bound to the portal session.
+fn put_console_helpers(put: &mut impl FnMut(&str, &str, Value)) {
+    let csrf = json!([{"name": "X-CSRF-Token", "in": "header", "required": true,
+        "description": "The `csrf` value of any portal page's forms, for this browser.", "schema": {"type": "string"}}]);
+    let helper = |id: &str, summary: &str, request: Value, answer: Value| {
+        json!({
+            "tags": ["Portal crypto helpers"], "operationId": id, "summary": summary,
+            "parameters": csrf.clone(),
+            "requestBody": {"required": true, "content": {"application/json": {"example": request}}},
+            "responses": {"200": {"description": "The result.", "content": {"application/json": {"example": answer}}},
+                          "303": {"description": "Not signed in: to /login."},
+                          "400": api_error(),
+                          "403": {"description": "CSRF token missing or not this browser's."}}
+        })
+    };
+    put(
+        "/console/api/encrypt-login",
+        "post",
+        helper(
+            "consoleEncryptLogin",
+            "RSA-encrypt a v1.04 login JSON with the server's auth public key",
+            json!({"json": "{\"UserName\":\"api_user\",\"Password\":\"…\",\"AppKey\":\"…\",\"ForceRefreshAccessToken\":false}"}),
+            json!({"base64_json_length": 160, "data": "base64 RSA ciphertext", "body": "{\"Data\":\"…\"}"}),
+        ),
+    );
+    put(
+        "/console/api/aes-encrypt",
+        "post",
+        helper(
+            "consoleAesEncrypt",
+            "AES-256-ECB-PKCS7 encrypt text with a base64 key (SEK or AppKey)",
+            json!({"key_b64": "base64 of 32 bytes", "plain": "{\"Irn\":\"…\"}"}),
+            json!({"data_b64": "base64 ciphertext"}),
+        ),
+    );
+    put(
+        "/console/api/aes-decrypt",
+        "post",
+        helper(
+            "consoleAesDecrypt",
+            "AES-256-ECB-PKCS7 decrypt base64 data with a base64 key",
+            json!({"key_b64": "base64 of 32 bytes", "data_b64": "base64 ciphertext"}),
+            json!({"plain": "{\"Irn\":\"…\"}"}),
+        ),
+    );
+    put(
+        "/console/api/verify-jws",
+        "post",
+        helper(
+            "consoleVerifyJws",
+            "Check a SignedInvoice or SignedQRCode against this server's signing certificate",
+            json!({"jws": "eyJhbGciOiJSUzI1NiIs…"}),
+            json!({"valid": true, "reason": null, "header": {"alg": "RS256", "kid": "…"},
+                "payload": {"data": "…", "iss": "…"}, "data": {"Irn": "…"}}),
+        ),
+    );
+    put(
+        "/console/api/qr",
+        "post",
+        helper(
+            "consoleQr",
+            "Draw a QR code (PNG) of any text, e.g. a SignedQRCode",
+            json!({"text": "eyJhbGciOiJSUzI1NiIs…"}),
+            json!("image/png bytes"),
+        ),
+    );
 }
 
 fn header_param(name: &str, description: &str, example: &str) -> Value {

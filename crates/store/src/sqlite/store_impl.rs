@@ -664,6 +664,30 @@ impl Store for SqliteStore {
         Ok(done.rows_affected() == 1)
     }
 
+    async fn purge_expired(
+        &self,
+        now: i64,
+        otps_before: i64,
+        pending_before: i64,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.writer.begin_with(BEGIN_WRITE).await.map_err(backend)?;
+        let mut deleted = 0;
+        for (statement, bound) in [
+            (sql::PURGE_PORTAL_SESSIONS, now),
+            (sql::PURGE_OTPS, otps_before),
+            (sql::PURGE_PENDING_DEVELOPERS, pending_before),
+        ] {
+            deleted += sqlx::query(statement)
+                .bind(bound)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?
+                .rows_affected();
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(deleted)
+    }
+
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query(sql::PING)
             .fetch_one(&self.reader)
