@@ -32,7 +32,10 @@ pub fn run(cmd: AdminCommand) -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let state = openirp_server::open(openirp_server::Config::new(&args.data_dir))
+        // Production mode: opening must not add the sandbox's test GSTINs to a production master.
+        let mut config = openirp_server::Config::new(&args.data_dir);
+        config.mode = openirp_server::Mode::Production;
+        let state = openirp_server::open(config)
             .await
             .context("opening the data directory")?;
         let made = openirp_portal::admin::create_admin(

@@ -92,7 +92,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         portal.spawn_housekeeping();
         let listener = openirp_server::bind(&state).await?;
         print_banner(&state, listener.local_addr()?);
-        let app = openirp_server::router_with(state.clone(), openirp_portal::routes(portal));
+        let app = openirp_portal::app(portal);
         openirp_server::serve_app(state, app, listener, shutdown_signal()).await?;
         tracing::info!("stopped; every acknowledged IRN is on disk");
         Ok(())

@@ -20,6 +20,14 @@ pub use state::{Portal, PortalSettings, PortalState};
 use axum::Router;
 use axum::routing::{get, post};
 
+/// The whole server as `openirp serve` runs it: the NIC API and the server's own routes, the portal,
+/// and the answer counter of the status page in front of all of them.
+pub fn app(portal: PortalState) -> Router {
+    openirp_server::router_with(portal.app.clone(), routes(portal.clone())).layer(
+        axum::middleware::from_fn_with_state(portal, status::count_answers),
+    )
+}
+
 /// Every portal route, with the visitor-cookie and CSRF guard in front of them.
 pub fn routes(portal: PortalState) -> Router {
     let pages = Router::new()

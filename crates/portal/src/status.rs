@@ -1,5 +1,5 @@
 //! `/status` and `/status.json`: version, mode, uptime, store health with its latency, the signing key
-//! id, and the error rate of portal answers over the last 15 minutes.
+//! id, and the error rate of the server's answers (API and portal) over the last 15 minutes.
 
 use crate::state::PortalState;
 use crate::web::{Chrome, Visitor, render};
@@ -41,7 +41,7 @@ struct Bucket {
     counts: Counts,
 }
 
-/// Counts of portal answers by class: totals since start, and a ring of per-minute buckets for the
+/// Counts of answers by class: totals since start, and a ring of per-minute buckets for the
 /// recent rate. One short lock per answer is cheap next to rendering a page.
 pub struct RequestStats {
     pub total: AtomicU64,
@@ -127,6 +127,18 @@ impl RequestStats {
         }
         sum
     }
+}
+
+/// In front of the whole server (NIC API, portal, docs): counts every answer by class for the
+/// status page's error rate.
+pub async fn count_answers(
+    axum::extract::State(portal): axum::extract::State<PortalState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let response = next.run(request).await;
+    portal.stats.record(response.status());
+    response
 }
 
 /// The status routes.

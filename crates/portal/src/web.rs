@@ -126,7 +126,6 @@ pub async fn guard(State(portal): State<PortalState>, request: Request, next: Ne
     };
     parts.extensions.insert(visitor);
     let mut response = next.run(Request::from_parts(parts, body)).await;
-    portal.stats.record(response.status());
     if is_new {
         let max_age = 365 * 24 * 3600;
         response.headers_mut().append(

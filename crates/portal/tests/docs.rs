@@ -305,8 +305,10 @@ async fn downloads_and_samples_validate() {
 #[tokio::test]
 async fn status_reports_health_and_recent_errors() {
     let server = Server::start(Mode::Sandbox).await;
-    // One portal 404, counted in the window.
+    // One portal 404 and two 404s from the server's own fallback, all counted in the window.
     assert_eq!(server.get("/docs/no-such-page").await.status(), 404);
+    assert_eq!(server.get("/api/v1/no-such-thing").await.status(), 404);
+    assert_eq!(server.get("/eicore/v1.03/nothing").await.status(), 404);
     let (status, html) = server.text("/status").await;
     assert_eq!(status, 200);
     assert!(html.contains("id=\"store\""));
@@ -325,8 +327,8 @@ async fn status_reports_health_and_recent_errors() {
         report["requests"]["per_minute"].as_array().map(Vec::len),
         Some(15)
     );
-    assert!(report["requests"]["client_errors"].as_u64() >= Some(1));
-    assert!(report["requests"]["total"].as_u64() >= Some(2));
+    assert!(report["requests"]["client_errors"].as_u64() >= Some(3));
+    assert!(report["requests"]["total"].as_u64() >= Some(4));
     assert!(
         report["signing_kid"]
             .as_str()

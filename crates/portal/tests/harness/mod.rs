@@ -51,7 +51,7 @@ impl TestPortal {
         );
         let listener = openirp_server::bind(&app).await.expect("binds");
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let router = openirp_server::router_with(app.clone(), openirp_portal::routes(portal));
+        let router = openirp_portal::app(portal);
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(openirp_server::serve_app(
             app.clone(),
