@@ -34,6 +34,7 @@ pub struct Portal {
     pub cookie_key: [u8; 32],
     pub started: Instant,
     pub stats: RequestStats,
+    pub admin_failures: crate::admin::AdminFailures,
 }
 
 /// The handle portal handlers receive.
@@ -52,6 +53,7 @@ impl Portal {
             cookie_key: hasher.finalize().into(),
             started: Instant::now(),
             stats: RequestStats::default(),
+            admin_failures: Default::default(),
         })
     }
 

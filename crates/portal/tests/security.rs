@@ -402,6 +402,26 @@ async fn a_production_registration_waits_for_an_administrators_approval() {
         )
         .await;
     assert_eq!(wrong.status, 400);
+    // Guessing pauses a name's admin login; the clock moving past the pause lifts it.
+    openirp_portal::admin::create_admin(&*portal.app.store, "guessed", "another admin password", 0)
+        .await
+        .unwrap();
+    let guess = [("username", "guessed"), ("password", "nope"), ("next", "")];
+    for _ in 0..5 {
+        assert_eq!(admin.post("/admin/login", &guess).await.status, 400);
+    }
+    let right = [
+        ("username", "guessed"),
+        ("password", "another admin password"),
+        ("next", ""),
+    ];
+    let paused = admin.post("/admin/login", &right).await;
+    assert_eq!(paused.status, 429, "{}", paused.body);
+    portal.app.clock.advance(15 * 60 + 1);
+    let back = admin.post("/admin/login", &right).await;
+    assert_eq!(back.status, 303, "{}", back.body);
+    let mut admin = portal.browser();
+    admin.get("/admin/login").await;
     let signed = admin
         .post(
             "/admin/login",
