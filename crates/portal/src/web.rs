@@ -152,9 +152,12 @@ async fn checked_body(
         return Err(expired());
     }
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
-        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+        // Behind a reverse proxy the browser's host may arrive as X-Forwarded-Host; a cross-site form
+        // cannot set that header, so accepting it opens nothing.
+        let text = |name: &str| headers.get(name).and_then(|h| h.to_str().ok());
+        let hosts = [text(header::HOST.as_str()), text("x-forwarded-host")];
         let origin_host = origin.split_once("://").map(|(_, rest)| rest);
-        if origin != "null" && origin_host != host {
+        if origin != "null" && (origin_host.is_none() || !hosts.contains(&origin_host)) {
             return Err(PortalError::forbidden(
                 "Cross-site form submissions are refused.",
             ));

@@ -160,6 +160,18 @@ async fn forms_without_the_visitors_csrf_token_are_refused() {
         )
         .await;
     assert_eq!(cross.status, 403);
+    // A proxy's forwarded host names the other site: still refused.
+    let forwarded_elsewhere = b
+        .post_raw(
+            "/register",
+            &with_own,
+            &[
+                ("origin", "https://evil.example"),
+                ("x-forwarded-host", "portal.example"),
+            ],
+        )
+        .await;
+    assert_eq!(forwarded_elsewhere.status, 403);
     // No cookie at all (a forged form from elsewhere).
     let mut fresh = portal.browser();
     assert_eq!(
@@ -176,8 +188,18 @@ async fn forms_without_the_visitors_csrf_token_are_refused() {
             .unwrap()
             .is_empty()
     );
-    // And the same form with its token goes through.
-    assert_eq!(b.post_raw("/register", &with_own, &[]).await.status, 200);
+    // And the same form with its token goes through, also from behind a proxy that forwards the host.
+    let proxied = b
+        .post_raw(
+            "/register",
+            &with_own,
+            &[
+                ("origin", "https://portal.example"),
+                ("x-forwarded-host", "portal.example"),
+            ],
+        )
+        .await;
+    assert_eq!(proxied.status, 200, "{}", proxied.body);
 }
 
 #[tokio::test]
