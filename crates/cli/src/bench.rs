@@ -4,6 +4,8 @@
 //! By default it starts its own server in this process (a temporary data directory, durable commits)
 //! on a loopback port; `--url` points it at a running server instead (sandbox mode, to make a taxpayer).
 
+mod bulk;
+
 use anyhow::{Context as _, bail};
 use clap::Args;
 use openirp_client::{Credentials, NicClient, encrypted_request_body};
@@ -26,6 +28,10 @@ pub struct BenchArgs {
     /// Items per invoice.
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=1000))]
     pub items: u16,
+    /// Also time the CLI's bulk path (`openirp generate` on a CSV of this many invoices: conversion,
+    /// offline validation, concurrent sending, journal) against the same server.
+    #[arg(long)]
+    pub bulk: Option<usize>,
     /// Seconds spent measuring the RSA-2048 signing rate.
     #[arg(long, default_value_t = 3.0)]
     pub sign_seconds: f64,
@@ -58,6 +64,10 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     let result = load.block_on(drive(&base, &args));
+    let bulk = match (&result, args.bulk) {
+        (Ok(_), Some(n)) if n > 0 => Some(load.block_on(bulk::drive(&base, n, &args))),
+        _ => None,
+    };
     drop(embedded);
     let result = result?;
 
@@ -76,6 +86,9 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     println!("  latency p99      {:.2} ms", ms(result.p99));
     println!("  RSA-2048 signs   {sign_rate:.0}/s on one core; {cores} cores");
     println!("  ratio            {ratio:.2}  = IRN/s ÷ (sign rate × cores ÷ 2)");
+    if let Some(bulk) = bulk {
+        bulk::print(&bulk?, result.irn_per_sec);
+    }
     if result.errors > 0 {
         bail!("{} requests failed", result.errors);
     }

@@ -2,8 +2,17 @@
 
 mod admin;
 mod bench;
+mod cancel;
+mod generate;
+mod get;
+mod gstin;
+mod login;
+mod print;
+mod profile;
+mod qr;
 mod serve;
 mod validate;
+mod verify;
 
 use clap::{Parser, Subcommand};
 
@@ -29,6 +38,22 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Measure Generate IRN end to end over HTTP against the RSA-2048 signing rate of this machine.
     Bench(bench::BenchArgs),
+    /// Log in to the IRP and cache the token and session key (mode 0600) for the other commands.
+    Login(login::LoginArgs),
+    /// Show a GSTIN's details from the IRP's master (--sync: from the common portal).
+    Gstin(gstin::GstinArgs),
+    /// Register invoices: a JSON invoice, a JSON array, a folder, or a bulk CSV/Excel file.
+    Generate(generate::GenerateArgs),
+    /// Cancel an IRN within 24 hours of its acknowledgement.
+    Cancel(cancel::CancelArgs),
+    /// Fetch a registered e-invoice by IRN or by document (--doc TYPE/NUMBER/DATE).
+    Get(get::GetArgs),
+    /// Verify a SignedInvoice or SignedQRCode (a JWS, a file holding one, or a QR image) offline.
+    Verify(verify::VerifyArgs),
+    /// Draw the signed QR code of an IRN or a JWS as a PNG, scannable at print size.
+    Qr(qr::QrArgs),
+    /// Print an e-invoice as an A4 PDF with its signed QR code.
+    Print(print::PrintArgs),
     /// Manage portal administrators (production onboarding approvals).
     #[command(subcommand)]
     Admin(admin::AdminCommand),
@@ -50,5 +75,13 @@ fn main() -> anyhow::Result<std::process::ExitCode> {
         Command::Bench(args) => bench::run(args).map(|()| std::process::ExitCode::SUCCESS),
         Command::Validate(args) => validate::run(args),
         Command::Admin(cmd) => admin::run(cmd).map(|()| std::process::ExitCode::SUCCESS),
+        Command::Login(args) => login::run(args),
+        Command::Gstin(args) => gstin::run(args),
+        Command::Generate(args) => generate::run(args),
+        Command::Cancel(args) => cancel::run(args),
+        Command::Get(args) => get::run(args),
+        Command::Verify(args) => verify::run(args),
+        Command::Qr(args) => qr::run(args),
+        Command::Print(args) => print::run(args),
     }
 }

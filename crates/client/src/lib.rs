@@ -9,16 +9,26 @@
 //!   envelopes with the NIC headers, and typed helpers per endpoint.
 //! * [`parse_envelope`]: lenient parsing of `Status`/`Data`/`ErrorDetails`/`InfoDtls`.
 //! * [`verify_signed`]: offline check of `SignedInvoice` / `SignedQRCode`.
+//! * Managed sessions: a token cache file ([`NicClient::with_session_file`]),
+//!   renewal before expiry and on NIC 1005 ([`NicClient::with_session_renewal`]).
+//! * Typed results ([`IrnDetails`], [`Cancelled`], [`GstinDetails`]) and
+//!   [`NicClient::generate_safely`], which never loses or duplicates an IRN.
 
 mod auth;
 mod client;
 mod envelope;
 mod error;
+mod identity;
+mod retry;
+mod session_file;
+mod types;
 mod verify;
 pub mod wire;
 
 pub use auth::{AuthRequest, Credentials, Session, build_auth_request, session_from_auth_response};
-pub use client::NicClient;
+pub use client::{NicClient, Registered};
 pub use envelope::{Envelope, decrypt_data, encrypted_request_body, parse_envelope};
 pub use error::{ClientError, NicError};
+pub use retry::RetryPolicy;
+pub use types::{Cancelled, DuplicateIrn, GstinDetails, IrnDetails};
 pub use verify::verify_signed;

@@ -123,7 +123,8 @@ pub fn router_with(state: Shared, extra: Router) -> Router {
             .route(
                 "/sandbox/v1/clock",
                 get(sandbox::get_clock).post(sandbox::move_clock),
-            );
+            )
+            .route("/sandbox/v1/faults", post(sandbox::arm_faults));
     }
     // Credentials never reach a log line, even at trace level.
     let secret_headers: std::sync::Arc<[axum::http::HeaderName]> = SECRET_HEADERS

@@ -19,6 +19,7 @@ use openirp_store::{ApiClient, ApiUser, GstinRecord, StoreError, TaxpayerBundle}
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
+use std::sync::atomic::Ordering;
 
 /// A 4xx answer with a reason.
 pub struct ApiError(StatusCode, String);
@@ -341,6 +342,25 @@ pub async fn move_clock(State(state): State<Shared>, body: Bytes) -> Result<Json
 
 fn clock_view(state: &Shared) -> Value {
     json!({"now": format_ist(state.now()), "offset_seconds": state.clock.offset()})
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Faults {
+    drop_next_generate_response: bool,
+}
+
+/// `POST /sandbox/v1/faults` with `{"drop_next_generate_response": true}`: the next Generate IRN is
+/// committed and then its connection is dropped without an answer, to test client recovery from the
+/// "timeout, then 2150" trap. `false` disarms it.
+pub async fn arm_faults(State(state): State<Shared>, body: Bytes) -> Result<Json<Value>, ApiError> {
+    let faults: Faults = parse_body(&body)?;
+    state
+        .drop_next_generate_response
+        .store(faults.drop_next_generate_response, Ordering::SeqCst);
+    Ok(Json(
+        json!({"drop_next_generate_response": faults.drop_next_generate_response}),
+    ))
 }
 
 /// NIC's own sandbox GSTINs, which fail the checksum; preloaded so NIC's sample payloads work.

@@ -8,6 +8,7 @@ use openirp_crypto::ServerKeys;
 use openirp_model::time::ShiftableClock;
 use openirp_store::Store;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 /// Shared server state.
 pub struct AppState {
@@ -19,6 +20,8 @@ pub struct AppState {
     pub acks: AckNumbers,
     /// RSA signing threads, one per core, off the async workers.
     pub signers: SigningPool,
+    /// Sandbox fault: the next Generate IRN commits, then drops the connection unanswered (one shot).
+    pub drop_next_generate_response: AtomicBool,
 }
 
 /// The handle handlers receive.
@@ -39,6 +42,7 @@ impl AppState {
             clock: ShiftableClock::new(),
             secrets: VerifiedSecrets::default(),
             signers,
+            drop_next_generate_response: AtomicBool::new(false),
         })
     }
 

@@ -1,13 +1,12 @@
-//! QR code images: the SignedQRCode string as a PNG, drawn from the module matrix by hand.
-
-use fast_qr::{ECL, QRBuilder};
+//! QR code images: the SignedQRCode string as a PNG (drawn by `openirp-print`).
 
 /// Pixels per module: readable by a phone camera off a screen.
 const SCALE: usize = 4;
-/// The light border every QR code needs, in modules.
-const QUIET_ZONE: usize = 4;
+/// The light border every QR code needs, in modules (the tests check the drawing against it).
+#[cfg(test)]
+const QUIET_ZONE: usize = openirp_print::QUIET_ZONE_MODULES as usize;
 /// Longer text cannot fit a version-40 code at level M anyway.
-pub const MAX_TEXT_BYTES: usize = 2331;
+pub const MAX_TEXT_BYTES: usize = openirp_print::MAX_TEXT_BYTES;
 
 /// A grayscale PNG of `text` as a QR code (level M), and its side in pixels.
 pub fn png(text: &str) -> Result<(Vec<u8>, u32), String> {
@@ -17,47 +16,9 @@ pub fn png(text: &str) -> Result<(Vec<u8>, u32), String> {
             text.len()
         ));
     }
-    let code = QRBuilder::new(text)
-        .ecl(ECL::M)
-        .build()
-        .map_err(|_| "The text does not fit in a QR code.".to_string())?;
-    let pixels = rasterise(&code);
-    let side = u32::try_from((code.size + 2 * QUIET_ZONE) * SCALE)
-        .map_err(|_| "The QR code is too large.".to_string())?;
-    Ok((encode_gray(&pixels, side)?, side))
-}
-
-/// One byte per pixel, 0 for dark and 255 for light, quiet zone included.
-fn rasterise(code: &fast_qr::QRCode) -> Vec<u8> {
-    let side = (code.size + 2 * QUIET_ZONE) * SCALE;
-    let mut pixels = vec![255u8; side * side];
-    for row in 0..code.size {
-        for col in 0..code.size {
-            if !code[row][col].value() {
-                continue;
-            }
-            let top = (row + QUIET_ZONE) * SCALE;
-            let left = (col + QUIET_ZONE) * SCALE;
-            for y in top..top + SCALE {
-                pixels[y * side + left..y * side + left + SCALE].fill(0);
-            }
-        }
-    }
-    pixels
-}
-
-/// An 8-bit grayscale PNG.
-fn encode_gray(pixels: &[u8], side: u32) -> Result<Vec<u8>, String> {
-    let failed = |e: png::EncodingError| format!("The PNG could not be written: {e}");
-    let mut out = Vec::new();
-    let mut encoder = png::Encoder::new(&mut out, side, side);
-    encoder.set_color(png::ColorType::Grayscale);
-    encoder.set_depth(png::BitDepth::Eight);
-    encoder.set_compression(png::Compression::Fast);
-    let mut writer = encoder.write_header().map_err(failed)?;
-    writer.write_image_data(pixels).map_err(failed)?;
-    writer.finish().map_err(failed)?;
-    Ok(out)
+    let image = openirp_print::qr_image(text, SCALE as u32)
+        .map_err(|e| format!("The QR code could not be drawn: {e}."))?;
+    Ok((image.png, image.side_px))
 }
 
 #[cfg(test)]

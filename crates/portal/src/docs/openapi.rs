@@ -484,6 +484,22 @@ fn build() -> Value {
             }
         }),
     );
+    put(
+        "/sandbox/v1/faults",
+        "post",
+        json!({
+            "tags": ["Sandbox test data"], "operationId": "armFault", "summary": "Drop the next Generate IRN answer",
+            "description": "`{\"drop_next_generate_response\": true}` makes the next successful Generate IRN commit and \
+                then close the connection without an answer, once: the timeout-then-2150 case a client must survive.",
+            "requestBody": {"required": true, "content": {"application/json": {
+                "schema": {"type": "object", "additionalProperties": false, "properties": {
+                    "drop_next_generate_response": {"type": "boolean"}}},
+                "example": {"drop_next_generate_response": true}}}},
+            "responses": {"200": {"description": "The switch as it now is.",
+                "content": {"application/json": {"example": {"drop_next_generate_response": true}}}},
+                          "400": api_error()}
+        }),
+    );
     let clock_example = json!({"now": "2026-11-25 12:30:00", "offset_seconds": 0});
     put(
         "/sandbox/v1/clock",

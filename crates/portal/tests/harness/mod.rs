@@ -102,7 +102,10 @@ impl TestPortal {
     /// A NIC client with these credentials, talking to this server over HTTP.
     pub async fn nic_client(&self, creds: Credentials) -> NicClient {
         let pem = NicClient::fetch_auth_public_key(&self.base).await.unwrap();
-        NicClient::new(&self.base, &pem, creds).unwrap()
+        // These tests watch the server end tokens (1005), so the client must not renew by itself.
+        NicClient::new(&self.base, &pem, creds)
+            .unwrap()
+            .with_session_renewal(false)
     }
 }
 

@@ -23,7 +23,11 @@ use serde_json::json;
 
 /// Generate IRN.
 pub async fn generate(State(state): State<Shared>, headers: HeaderMap, body: Body) -> Response {
-    generate_irn(&state, &headers, body).await.into_response()
+    match generate_irn(&state, &headers, body).await {
+        // Only a committed IRN arms the trap: the client must find it registered afterwards.
+        Ok(_committed) if take_drop_fault(&state) => dropped_connection(),
+        result => result.into_response(),
+    }
 }
 
 async fn generate_irn(state: &Shared, headers: &HeaderMap, body: Body) -> NicResult {
@@ -41,6 +45,26 @@ async fn generate_irn(state: &Shared, headers: &HeaderMap, body: Body) -> NicRes
         Some(info) => reply.with_info(info),
         None => reply,
     })
+}
+
+/// Consumes the sandbox "drop the next Generate IRN answer" switch (one shot).
+fn take_drop_fault(state: &Shared) -> bool {
+    state.config.mode == crate::config::Mode::Sandbox
+        && state
+            .drop_next_generate_response
+            .swap(false, std::sync::atomic::Ordering::SeqCst)
+}
+
+/// An answer that promises more bytes than it sends, so the HTTP server closes the connection when
+/// the body ends early: the client sees a broken connection, as after a network cut, and never the
+/// acknowledgement.
+fn dropped_connection() -> Response {
+    let mut response = Response::new(Body::from("{"));
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_LENGTH,
+        axum::http::HeaderValue::from_static("4096"),
+    );
+    response
 }
 
 /// Mints the IRN, AckNo and AckDt and signs the invoice and its QR code: the record to store.

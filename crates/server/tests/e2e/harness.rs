@@ -97,7 +97,10 @@ impl TestServer {
 
     /// An unauthenticated NIC client for `tp`.
     pub async fn client(&self, tp: &Taxpayer) -> NicClient {
-        NicClient::new(&self.base, &self.auth_public_key().await, tp.credentials()).unwrap()
+        // Raw protocol: these tests watch the server's token errors, so the client must not renew.
+        NicClient::new(&self.base, &self.auth_public_key().await, tp.credentials())
+            .unwrap()
+            .with_session_renewal(false)
     }
 
     /// A NIC client for `tp` that has logged in.

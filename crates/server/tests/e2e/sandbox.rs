@@ -1,4 +1,5 @@
 use crate::harness::{TestServer, codes, intra_state_invoice};
+use openirp_client::ClientError;
 use openirp_model::gstin::{has_valid_checksum, make_gstin};
 use openirp_server::Mode;
 use serde_json::{Value, json};
@@ -167,5 +168,66 @@ async fn production_mode_has_no_test_data_api_and_no_nic_dummies() {
     }
     let index = server.get_json("/").await;
     assert_eq!(index["mode"], "production");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_drop_fault_commits_one_generate_then_cuts_the_connection_once() {
+    let server = TestServer::start().await;
+    let tp = server.new_taxpayer("29").await;
+    let client = server.logged_in(&tp).await;
+    let buyer = make_gstin(29, "AAACZ1234K", 1).unwrap();
+    assert_eq!(
+        server.put_gstin(json!({"gstin": buyer})).await.status(),
+        201
+    );
+    let arm = |body: &'static str| {
+        server
+            .http
+            .post(server.url("/sandbox/v1/faults"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    assert_eq!(
+        arm(r#"{"drop_next_generate_response":true,"x":1}"#)
+            .await
+            .unwrap()
+            .status(),
+        400
+    );
+    assert_eq!(
+        arm(r#"{"drop_next_generate_response":true}"#)
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let invoice = intra_state_invoice(&tp.gstin, &buyer, "29", "FAULT/1");
+    let err = client.generate_irn(invoice.as_bytes()).await.unwrap_err();
+    // No status line reaches the client: the request itself fails, as on a network cut.
+    assert!(
+        matches!(&err, ClientError::Http(e) if e.is_request() && e.status().is_none()),
+        "{err}"
+    );
+    // The IRN was committed before the cut: a resend is a duplicate, and the switch is spent.
+    let err = client.generate_irn(invoice.as_bytes()).await.unwrap_err();
+    assert_eq!(codes(&err), ["2150"]);
+    let other = intra_state_invoice(&tp.gstin, &buyer, "29", "FAULT/2");
+    client.generate_irn(other.as_bytes()).await.unwrap();
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_production_server_has_no_fault_switch() {
+    let server = TestServer::start_with(|c| c.mode = Mode::Production).await;
+    let res = server
+        .http
+        .post(server.url("/sandbox/v1/faults"))
+        .json(&json!({"drop_next_generate_response": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
     server.stop().await;
 }

@@ -1,0 +1,1 @@
+//! Nothing here: the programs of this package are its examples (`cargo run -p openirp-examples --example …`).
