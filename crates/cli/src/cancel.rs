@@ -23,15 +23,9 @@ pub fn run(args: CancelArgs) -> anyhow::Result<std::process::ExitCode> {
         bail!("--remark must have 1 to 100 characters");
     }
     let profile = args.profile.resolve()?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async {
-        let mut client = profile.client().await?;
-        client
-            .authenticate(false)
-            .await
-            .context("logging in to the IRP")?;
+    crate::profile::block_on(async {
+        // Logs in on the first call unless the token cache holds a live session.
+        let client = profile.client().await?;
         let answer = client
             .cancel_irn(args.irn.trim(), &args.reason.to_string(), &args.remark)
             .await

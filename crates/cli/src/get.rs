@@ -23,15 +23,9 @@ pub struct GetArgs {
 pub fn run(args: GetArgs) -> anyhow::Result<std::process::ExitCode> {
     let doc = args.doc.as_deref().map(split_doc).transpose()?;
     let profile = args.profile.resolve()?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    let answer = runtime.block_on(async {
-        let mut client = profile.client().await?;
-        client
-            .authenticate(false)
-            .await
-            .context("logging in to the IRP")?;
+    let answer = crate::profile::block_on(async {
+        // Logs in on the first call unless the token cache holds a live session.
+        let client = profile.client().await?;
         let answer = match (&doc, &args.irn) {
             (Some((t, n, d)), _) => client
                 .get_irn_by_doc(t, n, d)

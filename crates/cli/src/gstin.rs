@@ -20,15 +20,9 @@ pub fn run(args: GstinArgs) -> anyhow::Result<std::process::ExitCode> {
     crate::profile::check_gstin(&args.lookup)?;
     let gstin = args.lookup.to_ascii_uppercase();
     let profile = args.profile.resolve()?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async {
-        let mut client = profile.client().await?;
-        client
-            .authenticate(false)
-            .await
-            .context("logging in to the IRP")?;
+    crate::profile::block_on(async {
+        // Logs in on the first call unless the token cache holds a live session.
+        let client = profile.client().await?;
         let details = if args.sync {
             client.sync_gstin(&gstin).await
         } else {

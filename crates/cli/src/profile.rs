@@ -211,3 +211,13 @@ pub fn check_gstin(gstin: &str) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// Runs one command's async work on a runtime of its own (the taxpayer commands are short-lived).
+pub fn block_on<T>(
+    work: impl std::future::Future<Output = anyhow::Result<T>>,
+) -> anyhow::Result<T> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(work)
+}

@@ -60,15 +60,9 @@ pub(crate) fn is_irn(text: &str) -> bool {
 /// The IRP's Get IRN answer (AckNo, Irn, SignedInvoice, SignedQRCode, Status, ...).
 pub(crate) fn fetch_irn(profile: &crate::profile::ProfileArgs, irn: &str) -> anyhow::Result<Value> {
     let profile = profile.resolve()?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async {
-        let mut client = profile.client().await?;
-        client
-            .authenticate(false)
-            .await
-            .context("logging in to the IRP")?;
+    crate::profile::block_on(async {
+        // Logs in on the first call unless the token cache holds a live session.
+        let client = profile.client().await?;
         client
             .get_irn(&irn.to_ascii_lowercase())
             .await

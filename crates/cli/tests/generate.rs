@@ -634,3 +634,44 @@ async fn a_run_killed_halfway_resumes_without_sending_twice() {
         .count();
     assert!(via_2150 <= 1, "{via_2150}");
 }
+
+#[tokio::test]
+async fn login_caches_the_token_privately_and_later_commands_reuse_it() {
+    let server = Server::start().await;
+    let seller = server.taxpayer().await;
+    let mut cli = Cli::new(&server, &seller);
+    let login = cli.run(&["login"]).await;
+    assert!(
+        login.status.success(),
+        "{}",
+        String::from_utf8_lossy(&login.stderr)
+    );
+    let cache = cli.home.path().join("token.json");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&cache).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the token cache holds the session key");
+    }
+    let cached = std::fs::read_to_string(&cache).unwrap();
+    assert!(!cached.contains(seller["password"].as_str().unwrap()));
+    // With a wrong password a fresh login would fail (1019): the command works only through the cache.
+    for (k, v) in cli.env.iter_mut() {
+        if k == "OPENIRP_PASSWORD" {
+            *v = "Wrong@1234".to_string();
+        }
+    }
+    let gstin = seller["gstin"].as_str().unwrap();
+    let lookup = cli.run(&["gstin", gstin]).await;
+    assert!(
+        lookup.status.success(),
+        "{}",
+        String::from_utf8_lossy(&lookup.stderr)
+    );
+    assert!(stdout(&lookup).contains(gstin));
+    // Without the cache the wrong password is what the IRP sees.
+    std::fs::remove_file(&cache).unwrap();
+    let refused = cli.run(&["gstin", gstin]).await;
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("1019"));
+}
