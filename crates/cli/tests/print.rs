@@ -101,6 +101,24 @@ async fn openirp(server: &Server, creds: &Credentials, home: &Path, args: &[&str
         .unwrap()
 }
 
+/// Whether zbarimg and poppler's tools are here. Without them the tool tests say SKIPPED and pass,
+/// unless `OPENIRP_REQUIRE_TOOLS` is set (as `.ci/run` does), where a missing tool fails the run.
+fn tools_present() -> bool {
+    let missing: Vec<&str> = ["zbarimg", "pdftoppm", "pdftotext"]
+        .into_iter()
+        .filter(|tool| Command::new(tool).arg("-v").output().is_err())
+        .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("OPENIRP_REQUIRE_TOOLS").is_none(),
+        "OPENIRP_REQUIRE_TOOLS is set but {missing:?} are missing: apt-get install zbar-tools poppler-utils"
+    );
+    eprintln!("SKIPPED: {missing:?} not installed (apt-get install zbar-tools poppler-utils)");
+    false
+}
+
 fn required_tool(tool: &str, args: &[&str]) -> Output {
     Command::new(tool).args(args).output().unwrap_or_else(|e| {
         panic!("{tool} is required for this test ({e}); install it: apt-get install zbar-tools poppler-utils")
@@ -139,6 +157,9 @@ fn tampered(jws: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn qr_print_and_verify_an_irn_from_a_real_server() {
+    if !tools_present() {
+        return;
+    }
     let server = start_server().await;
     let creds = new_taxpayer(&server).await;
     let generated = generate(&server, &creds).await;

@@ -4,7 +4,7 @@
 //! and a GSP link opens and closes a taxpayer's users to the GSP. Screenshots of the main pages go to
 //! `target/tmp/screenshots/`.
 //!
-//! Without ChromeDriver on the machine the test says so and passes, unless `OPENIRP_REQUIRE_BROWSER` is
+//! Without ChromeDriver on the machine the test says so and passes, unless `OPENIRP_REQUIRE_TOOLS` is
 //! set, as `.ci/run` does: there a missing browser fails the run.
 
 mod harness;
@@ -45,8 +45,8 @@ async fn browser() -> Option<(Driver, Client)> {
         std::path::Path::new(CHROMEDRIVER).exists() && std::path::Path::new(CHROMIUM).exists();
     if !present {
         assert!(
-            std::env::var_os("OPENIRP_REQUIRE_BROWSER").is_none(),
-            "OPENIRP_REQUIRE_BROWSER is set but {CHROMEDRIVER} or {CHROMIUM} is missing \
+            std::env::var_os("OPENIRP_REQUIRE_TOOLS").is_none(),
+            "OPENIRP_REQUIRE_TOOLS is set but {CHROMEDRIVER} or {CHROMIUM} is missing \
              (apt-get install chromium chromium-driver)"
         );
         eprintln!(
