@@ -47,12 +47,14 @@ async fn generate_irn(state: &Shared, headers: &HeaderMap, body: Body) -> NicRes
     })
 }
 
-/// Consumes the sandbox "drop the next Generate IRN answer" switch (one shot).
+/// Consumes the sandbox "drop the next Generate IRN answer" switch (one shot). A plain read comes
+/// first, so the usual unarmed case writes nothing to the shared flag on the hot path.
 fn take_drop_fault(state: &Shared) -> bool {
+    use std::sync::atomic::Ordering;
+    let armed = &state.drop_next_generate_response;
     state.config.mode == crate::config::Mode::Sandbox
-        && state
-            .drop_next_generate_response
-            .swap(false, std::sync::atomic::Ordering::SeqCst)
+        && armed.load(Ordering::Relaxed)
+        && armed.swap(false, Ordering::SeqCst)
 }
 
 /// An answer that promises more bytes than it sends, so the HTTP server closes the connection when
