@@ -135,7 +135,11 @@ impl EmbeddedServer {
             let listener = openirp_server::bind(&state).await?;
             let base = format!("http://{}", listener.local_addr()?);
             let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-            let task = tokio::spawn(openirp_server::serve(state, listener, async {
+            // The whole app as `openirp serve` runs it (portal, status counter), not the NIC routes alone.
+            let messenger = openirp_portal::messaging::Messenger::outbox(state.store.clone());
+            let portal = openirp_portal::Portal::new(state.clone(), Default::default(), messenger);
+            let app = openirp_portal::app(portal);
+            let task = tokio::spawn(openirp_server::serve_app(state, app, listener, async {
                 let _ = stopped.await;
             }));
             anyhow::Ok((base, stop, task))
