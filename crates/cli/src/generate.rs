@@ -75,9 +75,11 @@ async fn generate(args: &GenerateArgs) -> anyhow::Result<Run> {
     } else {
         let profile = args.profile.resolve()?;
         options.caller_gstin = profile.credentials.gstin.clone();
-        let mut client = profile.client().await?;
+        let client = profile.client().await?;
+        // One session before the parallel sends: the cached one while it lasts, else a login, so a
+        // bad credential fails once and up front.
         client
-            .authenticate(false)
+            .ensure_session()
             .await
             .context("logging in to the IRP")?;
         Some(Arc::new(client))

@@ -80,10 +80,9 @@ struct ResultPage {
 
 /// `GET /console?api=&user=`: the form, with the sample of the chosen API.
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct PageQuery {
-    #[serde(default)]
     api: String,
-    #[serde(default)]
     user: String,
 }
 
@@ -110,20 +109,15 @@ async fn page(
 
 /// What `POST /console/run` receives. The `csrf` field is checked (and ignored here) by the guard.
 #[derive(Default, Deserialize)]
+#[serde(default)]
 pub struct RunForm {
-    #[serde(default)]
     api: String,
-    #[serde(default)]
     user: String,
-    #[serde(default)]
     password: String,
-    #[serde(default)]
     client_secret: String,
-    #[serde(default)]
     request: String,
     /// `load` fills the request box with the API's sample, `load-request` with `request`, instead of
     /// running.
-    #[serde(default)]
     action: String,
 }
 

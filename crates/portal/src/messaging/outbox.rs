@@ -68,8 +68,8 @@ fn log_delivered(id: i64, message: &Message) {
 
 /// `?to=`: show only messages to this mobile number or e-mail address.
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct OutboxQuery {
-    #[serde(default)]
     pub to: Option<String>,
 }
 
