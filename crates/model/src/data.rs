@@ -16,7 +16,6 @@ pub(crate) const COUNTRIES: &str = include_str!("../data/countries.csv");
 pub(crate) const CURRENCIES: &str = include_str!("../data/currencies.csv");
 pub(crate) const PORTS: &str = include_str!("../data/ports.csv");
 pub(crate) const HSN_CHAPTERS: &str = include_str!("../data/hsn_chapters.csv");
-pub(crate) const PIN_PREFIXES: &str = include_str!("../data/pin_prefixes.csv");
 
 #[cfg(test)]
 mod tests {
@@ -38,7 +37,6 @@ mod tests {
             (CURRENCIES, ',', 2),
             (PORTS, ',', 3),
             (HSN_CHAPTERS, '|', 2),
-            (PIN_PREFIXES, ',', 3),
         ] {
             let all: Vec<_> = rows(text, sep).collect();
             assert!(!all.is_empty());

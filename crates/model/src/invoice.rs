@@ -137,6 +137,21 @@ fn export_details(c: &Canon) -> ExportDetails {
     }
 }
 
+impl EwbDetails {
+    /// The Part-B fields of a canonical `EwbDtls` block (or of a Generate EWB by IRN request, which
+    /// carries the same fields at its top level).
+    pub fn from_canonical(c: &Canon) -> EwbDetails {
+        ewb_details(c)
+    }
+}
+
+impl Party {
+    /// A canonical party block (`SellerDtls`, `DispDtls`, `ExpShipDtls`, …).
+    pub fn from_canonical(c: &Canon) -> Party {
+        party(c)
+    }
+}
+
 fn ewb_details(c: &Canon) -> EwbDetails {
     EwbDetails {
         trans_id: text_at(c, "TransId"),

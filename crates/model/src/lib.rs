@@ -9,6 +9,7 @@ pub mod irn;
 pub mod masters;
 pub mod parse;
 pub mod payload;
+pub mod pincode;
 pub mod schema;
 pub mod states;
 pub mod time;

@@ -1,6 +1,6 @@
 //! NIC masters that rules and the schema read: units, GST rates, countries, currencies, ports, HSN
-//! chapters, PIN-code prefixes, supply and document types. The lists live in `data/*.csv`, compiled in
-//! and parsed once on first use.
+//! chapters, supply and document types (PIN codes: [`crate::pincode`]). The lists live in
+//! `data/*.csv`, compiled in and parsed once on first use.
 
 use crate::data::{self, rows};
 use chrono::NaiveDate;
@@ -169,31 +169,15 @@ pub fn is_service_code(hsn: &str) -> bool {
     hsn.starts_with("99")
 }
 
-/// The GST state codes a PIN code's first three digits may belong to; `None` when the prefix is not in
-/// the master (the PIN is then not checked).
+/// The GST state codes a PIN code may belong to, from the PIN-code master ([`crate::pincode`]): the
+/// PIN's own states, or for a PIN India Post does not list those seen under its first three digits;
+/// `None` when the master cannot say (unknown prefix, foreign 999999), and the PIN is then not checked.
 pub fn pin_states(pin: u32) -> Option<&'static [u8]> {
-    static PREFIXES: OnceLock<Vec<(u32, u32, Vec<u8>)>> = OnceLock::new();
-    let table = PREFIXES.get_or_init(|| {
-        rows(data::PIN_PREFIXES, ',')
-            .filter_map(|r| {
-                let states = r[2]
-                    .split_whitespace()
-                    .map(str::parse)
-                    .collect::<Result<Vec<u8>, _>>()
-                    .ok()?;
-                Some((r[0].parse().ok()?, r[1].parse().ok()?, states))
-            })
-            .collect()
-    });
-    let prefix = pin / 1000;
-    table
-        .iter()
-        .find(|(from, to, _)| (*from..=*to).contains(&prefix))
-        .map(|(_, _, states)| states.as_slice())
+    crate::pincode::states_of(pin)
 }
 
-/// Whether `pin` may belong to `state`: `Some(false)` only when the PIN master knows the prefix and it
-/// belongs elsewhere.
+/// Whether `pin` may belong to `state`: `Some(false)` only when the PIN master knows the PIN (or its
+/// prefix) and it belongs elsewhere.
 pub fn pin_in_state(pin: u32, state: u8) -> Option<bool> {
     pin_states(pin).map(|states| states.contains(&state))
 }
@@ -312,6 +296,18 @@ mod tests {
         assert_eq!(pin_in_state(160017, 4), Some(true));
         assert_eq!(pin_in_state(194101, 38), Some(true));
         assert_eq!(pin_in_state(999999, 29), None);
+        assert_eq!(pin_in_state(100001, 7), None, "no PIN starts with 100");
+        assert_eq!(
+            pin_in_state(560999, 29),
+            Some(true),
+            "unknown PIN, known prefix"
+        );
+        assert_eq!(pin_in_state(560999, 27), Some(false));
+        assert_eq!(
+            pin_in_state(194101, 1),
+            Some(true),
+            "Ladakh was under J&K's code"
+        );
         // Every state's sample address is consistent with the PIN master.
         for s in crate::states::states() {
             if let Some(pin) = s.sample_pin {

@@ -424,6 +424,37 @@ pub static EWB_DTLS: Block = Block {
     ],
 };
 
+/// `ExpShipDtls` of Generate EWB by IRN: the ship-to (for exports, the port) address of the e-way bill.
+pub static EXP_SHIP_DTLS: Block = Block {
+    name: "ExpShipDtls",
+    fields: &[
+        opt("Addr1", text(1, 100)),
+        opt("Addr2", text(1, 100)),
+        opt("Loc", text(1, 100)),
+        req("Pin", PIN),
+        req("Stcd", STCD),
+    ],
+};
+
+/// The Generate EWB by IRN request (reference §8.1): the IRN, Part-B (the `EwbDtls` fields) and
+/// optional dispatch-from and ship-to addresses that replace the e-invoice's.
+pub static EWB_BY_IRN: Block = Block {
+    name: "",
+    fields: &[
+        req("Irn", s(64, 64, Pat::AlphaNum)),
+        opt("TransId", s(15, 15, Pat::Gstin)),
+        opt("TransName", text(3, 100)),
+        opt("TransMode", s(1, 1, Pat::OneOf(&["1", "2", "3", "4"]))),
+        req("Distance", Kind::Int { min: 0, max: 4000 }),
+        opt("TransDocNo", s(1, 15, Pat::TransDocNo)),
+        opt("TransDocDt", s(10, 10, Pat::TransDocDate)),
+        opt("VehNo", s(4, 20, Pat::AlphaNum)),
+        opt("VehType", s(1, 1, Pat::OneOf(&["O", "R"]))),
+        opt("ExpShipDtls", Kind::Obj(&EXP_SHIP_DTLS)),
+        opt("DispDtls", Kind::Obj(&DISP_DTLS)),
+    ],
+};
+
 /// The whole INV-01 document.
 pub static INVOICE: Block = Block {
     name: "",

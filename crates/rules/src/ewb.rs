@@ -182,6 +182,63 @@ pub fn distance_computable(inv: &Invoice, _ctx: &Context<'_>, out: &mut Vec<Hit>
     }
 }
 
+/// Most a declared distance may exceed the computed PIN-to-PIN distance, in per cent.
+const DISTANCE_SLACK_PERCENT: u64 = 10;
+
+/// Most a declared distance may be between two places with the same PIN.
+const SAME_PIN_MAX_KM: u64 = 100;
+
+/// 4030 / 4038 / 4013: distance 0 needs a PIN pair the PIN master can measure; a declared distance may
+/// be at most 10 % above the computed one, and at most 100 km within one PIN.
+pub fn distance_plausible(inv: &Invoice, _ctx: &Context<'_>, out: &mut Vec<Hit>) {
+    let Some(declared) = ewb(inv).and_then(|e| e.distance) else {
+        return;
+    };
+    let declared = u64::try_from(declared.trunc().mantissa()).unwrap_or(0);
+    let (Some(from), Some(to)) = from_to(inv) else {
+        return;
+    };
+    if from == FOREIGN_PIN || to == FOREIGN_PIN {
+        return;
+    }
+    if from == to {
+        if declared > SAME_PIN_MAX_KM {
+            out.push(Hit::new("4013", ptr("Distance"), &[]));
+        }
+        return;
+    }
+    match openirp_model::pincode::road_distance_km(from, to) {
+        None if declared == 0 => out.push(Hit::new(
+            "4030",
+            ptr("Distance"),
+            &[&from.to_string(), &to.to_string()],
+        )),
+        Some(computed) if declared * 100 > u64::from(computed) * (100 + DISTANCE_SLACK_PERCENT) => {
+            out.push(Hit::new("4038", ptr("Distance"), &[]));
+        }
+        None | Some(_) => {}
+    }
+}
+
+/// The distance an e-way bill runs: the declared one, or (declared 0) the PIN-to-PIN distance, and
+/// whether it was computed. `None` when 0 was declared and the PIN master cannot measure the pair.
+pub fn effective_distance(inv: &Invoice) -> Option<(u32, bool)> {
+    let declared = ewb(inv)?.distance?;
+    let declared = u32::try_from(declared.trunc().mantissa()).ok()?;
+    if declared > 0 {
+        return Some((declared, false));
+    }
+    let (Some(from), Some(to)) = from_to(inv) else {
+        return None;
+    };
+    openirp_model::pincode::road_distance_km(from, to).map(|km| (km, true))
+}
+
+/// The PINs an e-way bill runs between (see [`from_to`]), public for the IRP's record.
+pub fn route_pins(inv: &Invoice) -> (Option<u32>, Option<u32>) {
+    from_to(inv)
+}
+
 /// Whether `v` looks like an Indian vehicle registration number: a state series such as `KA01AB1234`
 /// (two letters, one or two digits, up to three letters, one to four digits), a Bharat series such as
 /// `22BH1234AA`, or a temporary or trade number starting `TR`/`TM` followed by letters and digits.

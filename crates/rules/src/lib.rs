@@ -297,6 +297,32 @@ pub fn validate(invoice: &Invoice, ctx: &Context<'_>) -> Vec<Finding> {
     findings
 }
 
+/// Runs only the e-way bill rules (the `ewb_` entries of [`RULES`]), every finding an error: for
+/// Generate EWB by IRN, where they refuse the request instead of travelling as `EWBERR`.
+pub fn validate_ewb(invoice: &Invoice, ctx: &Context<'_>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut hits = Vec::new();
+    for rule in RULES
+        .iter()
+        .filter(|r| r.name.starts_with("ewb_") && r.applies(ctx))
+    {
+        (rule.check)(invoice, ctx, &mut hits);
+        findings.extend(hits.drain(..).map(|h| Finding {
+            rule: rule.name,
+            code: h.code,
+            message: h.message,
+            pointer: h.pointer,
+            severity: Severity::Error,
+        }));
+    }
+    findings
+}
+
+/// Whether a finding comes from an e-way bill rule (NIC returns those as `EWBERR`, not as errors).
+pub fn is_ewb_finding(finding: &Finding) -> bool {
+    finding.rule.starts_with("ewb_")
+}
+
 /// The rule name and code of schema findings.
 pub const SCHEMA_RULE: &str = "schema";
 pub const SCHEMA_CODE: &str = "2140";

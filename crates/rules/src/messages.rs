@@ -192,6 +192,45 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "2254",
         "The transport document number and date should be passed in case of transportation mode is other than Road.",
     ),
+    ("4000", "Status of the IRN is not active"),
+    ("4002", "EwayBill is already generated for this IRN"),
+    ("4003", "Requested IRN data is not available"),
+    (
+        "4009",
+        "E Way Bill can be generated provided at least HSN of one item belongs to goods.",
+    ),
+    (
+        "4010",
+        "E-way Bill cannot generated for Debit Note, Credit Note and Services.",
+    ),
+    (
+        "4011",
+        "Vehicle number should be passed in case of transportation mode is Road.",
+    ),
+    (
+        "4012",
+        "The transport document number should be passed for transportation modes air and rail",
+    ),
+    (
+        "4013",
+        "The distance between the pincodes given is too high or low.",
+    ),
+    (
+        "4022",
+        "vehicle type should be passed in case of transportation mode is Road.",
+    ),
+    (
+        "4023",
+        "The transport document date should be passed for of transportation modes air and rail.",
+    ),
+    (
+        "4030",
+        "The distance between the pincodes {0} and {1} is not available in the system, you need to pass the actual distance.",
+    ),
+    (
+        "4038",
+        "The distance between the pincodes given is too high",
+    ),
     ("4014", "Invalid Vehicle Number"),
     ("4016", "Transport document date cannot be a future date"),
     ("4017", "Incorrect date format"),

@@ -816,6 +816,17 @@ pub static RULES: &[Rule] = &[
         "Distance 0 asks the IRP to compute it, which is impossible for PIN 999999 or equal PINs.",
         "Send the actual distance in km.",
     ),
+    ewb_rule(
+        "ewb_distance_plausible",
+        &["4030", "4038", "4013"],
+        "/EwbDtls/Distance",
+        ewb::distance_plausible,
+        "Distance 0 for a PIN pair the PIN master cannot measure, a distance more than 10 % above the \
+         PIN-to-PIN distance, or more than 100 km within one PIN.",
+        "Send the actual road distance; with Distance 0 the IRP computes it and reports it as EWBPPD.",
+    )
+    .note("The PIN-to-PIN distance is approximated: great-circle distance between the PINs' centroids \
+           times a road factor (see crates/model/data/PINCODES.md)."),
 ];
 
 /// An e-way bill rule: a warning, since NIC issues the IRN and reports these as `EWBERR`.

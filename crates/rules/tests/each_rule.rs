@@ -883,6 +883,13 @@ fn cases() -> Vec<Case> {
             intra_with_ewb,
             |v| v["EwbDtls"]["Distance"] = json!(0),
         ),
+        case(
+            "ewb_distance_plausible",
+            "4013",
+            "/EwbDtls/Distance",
+            intra_with_ewb,
+            |v| v["EwbDtls"]["Distance"] = json!(101),
+        ),
     ]
 }
 
@@ -943,6 +950,39 @@ fn every_rule_of_the_catalogue_has_a_case() {
         .filter(|n| !covered.contains(n))
         .collect();
     assert_eq!(missing, Vec::<&str>::new());
+}
+
+#[test]
+fn declared_distances_are_checked_against_the_pin_master() {
+    let distance = |from: u32, to: u32, km: u32| {
+        let mut v = intra_with_ewb();
+        v["SellerDtls"]["Pin"] = json!(from);
+        v["BuyerDtls"]["Pin"] = json!(to);
+        v["EwbDtls"]["Distance"] = json!(km);
+        summary(&findings(&v))
+            .into_iter()
+            .map(|(_, code, _)| code.to_string())
+            .collect::<Vec<_>>()
+    };
+    // Bengaluru 560001 to Mysuru 570001, both Karnataka.
+    let computed = openirp_model::pincode::road_distance_km(560001, 570001).unwrap();
+    assert!((100..200).contains(&computed), "{computed}");
+    assert_eq!(distance(560001, 570001, 0), Vec::<String>::new());
+    assert_eq!(distance(560001, 570001, computed), Vec::<String>::new());
+    let ten_per_cent_above = computed * 11 / 10;
+    assert_eq!(
+        distance(560001, 570001, ten_per_cent_above),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        distance(560001, 570001, ten_per_cent_above + 1),
+        vec!["4038"]
+    );
+    // Shorter than computed is allowed.
+    assert_eq!(distance(560001, 570001, 1), Vec::<String>::new());
+    // Same PIN: 1 to 100 km.
+    assert_eq!(distance(560001, 560001, 100), Vec::<String>::new());
+    assert_eq!(distance(560001, 560001, 0), vec!["4029"]);
 }
 
 #[test]

@@ -1,12 +1,15 @@
 //! The OpenIRP server: the NIC-compatible e-Invoice API, key publication, and (in sandbox mode) the
 //! test-data API, over one store and one pair of server keys.
 
-pub mod ack;
 pub mod api;
 pub mod config;
+pub mod ewaybill;
+pub mod gstr1;
 pub mod ids;
 pub mod keys;
 pub mod nic;
+pub mod numbers;
+pub mod registered;
 pub mod sandbox;
 pub mod secrets;
 pub mod signing;
@@ -115,6 +118,7 @@ pub fn router_with(state: Shared, extra: Router) -> Router {
         .route("/api/v1/validate", post(api::validate))
         .route("/api/v1/errors", get(api::error_catalogue))
         .route("/api/v1/schema/inv-01.json", get(api::inv01_schema))
+        .route("/api/v1/gstr1", get(gstr1::gstr1))
         .merge(nic::routes(state.clone()));
     if state.config.mode == Mode::Sandbox {
         app = app
@@ -231,6 +235,7 @@ async fn index(
         "validate": "/api/v1/validate",
         "errors": "/api/v1/errors",
         "schema": "/api/v1/schema/inv-01.json",
+        "gstr1": "/api/v1/gstr1?gstin={gstin}&period={MMYYYY}",
         "sandbox": (state.config.mode == Mode::Sandbox).then_some("/sandbox/v1/taxpayers"),
     }))
 }

@@ -1,7 +1,7 @@
 //! What every handler shares: settings, the store, the keys, the clock and the small per-node caches.
 
-use crate::ack::AckNumbers;
 use crate::config::Config;
+use crate::numbers::{AckNumbers, EwbNumbers};
 use crate::secrets::VerifiedSecrets;
 use crate::signing::SigningPool;
 use openirp_crypto::ServerKeys;
@@ -18,6 +18,7 @@ pub struct AppState {
     pub clock: ShiftableClock,
     pub secrets: VerifiedSecrets,
     pub acks: AckNumbers,
+    pub ewb_numbers: EwbNumbers,
     /// RSA signing threads, one per core, off the async workers.
     pub signers: SigningPool,
     /// Sandbox fault: the next Generate IRN commits, then drops the connection unanswered (one shot).
@@ -36,6 +37,7 @@ impl AppState {
         let signers = SigningPool::start(keys.signing.clone(), cores)?;
         Ok(AppState {
             acks: AckNumbers::new(config.ack_prefix),
+            ewb_numbers: EwbNumbers::new(),
             config,
             store,
             keys,

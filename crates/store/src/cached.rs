@@ -13,8 +13,9 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::{
-    Admin, ApiClient, ApiUser, CancelOutcome, Developer, EInvoice, GstinRecord, InsertOutcome, Otp,
-    OtpUse, OutboxMessage, PortalSession, Session, SessionAuth, Store, StoreError, TaxpayerBundle,
+    Admin, ApiClient, ApiUser, CancelOutcome, Developer, EInvoice, EwayBill, EwbCancelOutcome,
+    EwbInsertOutcome, GstinRecord, InsertOutcome, Otp, OtpUse, OutboxMessage, PortalSession,
+    Session, SessionAuth, Store, StoreError, TaxpayerBundle,
 };
 
 /// Entries per map before it is cleared and refilled on demand.
@@ -206,6 +207,41 @@ impl<S: Store> Store for CachedStore<S> {
     ) -> Result<CancelOutcome, StoreError> {
         self.inner
             .cancel_einvoice(irn, reason, remark, cancelled_at)
+            .await
+    }
+
+    async fn list_einvoices_for_period(
+        &self,
+        seller_gstin: &str,
+        month: u32,
+        year: i32,
+    ) -> Result<Vec<EInvoice>, StoreError> {
+        self.inner
+            .list_einvoices_for_period(seller_gstin, month, year)
+            .await
+    }
+
+    async fn insert_ewaybill(&self, ewb: &EwayBill) -> Result<EwbInsertOutcome, StoreError> {
+        self.inner.insert_ewaybill(ewb).await
+    }
+
+    async fn ewaybills_for_irn(&self, irn: &str) -> Result<Vec<EwayBill>, StoreError> {
+        self.inner.ewaybills_for_irn(irn).await
+    }
+
+    async fn get_ewaybill(&self, ewb_no: i64) -> Result<Option<EwayBill>, StoreError> {
+        self.inner.get_ewaybill(ewb_no).await
+    }
+
+    async fn cancel_ewaybill(
+        &self,
+        ewb_no: i64,
+        reason: &str,
+        remark: &str,
+        cancelled_at: i64,
+    ) -> Result<EwbCancelOutcome, StoreError> {
+        self.inner
+            .cancel_ewaybill(ewb_no, reason, remark, cancelled_at)
             .await
     }
 

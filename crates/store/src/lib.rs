@@ -15,8 +15,9 @@ mod store;
 pub use cached::CachedStore;
 pub use error::StoreError;
 pub use records::{
-    Admin, ApiClient, ApiUser, CancelOutcome, Developer, EInvoice, GstinRecord, InsertOutcome, Otp,
-    OtpUse, OutboxMessage, PortalSession, Session, SessionAuth, TaxpayerBundle,
+    Admin, ApiClient, ApiUser, CancelOutcome, Developer, EInvoice, EwayBill, EwbCancelOutcome,
+    EwbInsertOutcome, GstinRecord, InsertOutcome, Otp, OtpUse, OutboxMessage, PortalSession,
+    Session, SessionAuth, TaxpayerBundle,
 };
 pub use sqlite::{SqliteOptions, SqliteStore};
 pub use store::Store;

@@ -126,6 +126,67 @@ pub enum CancelOutcome {
     Cancelled(EInvoice),
     /// The row exists but is not active (already cancelled).
     NotActive(EInvoice),
+    /// The row is active but an active e-way bill stands on it (cancel that first).
+    EwbActive(EInvoice),
+    NotFound,
+}
+
+/// An e-way bill made from a registered e-invoice: Part-A comes from the IRN, Part-B from the request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EwayBill {
+    /// 12 digits, unique.
+    pub ewb_no: i64,
+    pub irn: String,
+    /// The GSTIN that generated it (the supplier).
+    pub gen_gstin: String,
+    pub ewb_dt: i64,
+    /// End of validity; `None` for a Part-A slip (no vehicle or transport document yet).
+    pub valid_till: Option<i64>,
+    /// ACT | CNL
+    pub status: String,
+    pub distance_km: i64,
+    /// `1` road, `2` rail, `3` air, `4` ship.
+    pub trans_mode: Option<String>,
+    pub trans_id: Option<String>,
+    pub trans_name: Option<String>,
+    pub trans_doc_no: Option<String>,
+    /// dd/mm/yyyy
+    pub trans_doc_dt: Option<String>,
+    pub vehicle_no: Option<String>,
+    /// `R` regular, `O` over-dimensional cargo.
+    pub vehicle_type: Option<String>,
+    pub from_pin: Option<i64>,
+    pub to_pin: Option<i64>,
+    pub cancel_reason: Option<String>,
+    pub cancel_remark: Option<String>,
+    pub cancelled_at: Option<i64>,
+    pub created_by_user: String,
+    pub created_by_client: String,
+}
+
+/// Result of recording an e-way bill.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one short-lived value per request; boxing would only complicate matching"
+)]
+pub enum EwbInsertOutcome {
+    Inserted,
+    /// No e-invoice holds the IRN.
+    IrnNotFound,
+    /// The e-invoice is cancelled.
+    IrnNotActive,
+    /// The IRN already has this active e-way bill.
+    AlreadyActive(EwayBill),
+}
+
+/// Result of cancelling an e-way bill.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EwbCancelOutcome {
+    /// The e-way bill as it is after cancellation.
+    Cancelled(EwayBill),
+    /// It exists but was already cancelled.
+    NotActive(EwayBill),
     NotFound,
 }
 

@@ -85,9 +85,11 @@ pub const LIST_EINVOICES_BY_SELLER: &str = "SELECT irn, seller_gstin, buyer_gsti
      created_by_client FROM einvoices WHERE seller_gstin = $1 \
      ORDER BY ack_dt DESC, ack_no DESC LIMIT $2";
 
-/// Conditional on status so that concurrent cancels race on the row, not in code.
+/// Conditional on status so that concurrent cancels race on the row, not in code; an active e-way
+/// bill on the IRN blocks it (NIC 2230).
 pub const CANCEL_EINVOICE: &str = "UPDATE einvoices SET status = 'CNL', cancel_reason = $2, \
      cancel_remark = $3, cancelled_at = $4 WHERE irn = $1 AND status = 'ACT' \
+     AND NOT EXISTS (SELECT 1 FROM ewaybills w WHERE w.irn = $1 AND w.status = 'ACT') \
      RETURNING irn, seller_gstin, buyer_gstin, doc_type, doc_no, doc_date, fin_year, ack_no, \
      ack_dt, signed_invoice, signed_qr, status, cancel_reason, cancel_remark, cancelled_at, \
      total_inv_value, created_by_user, created_by_client";
@@ -272,3 +274,58 @@ pub const PURGE_PORTAL_SESSIONS: &str = "DELETE FROM portal_sessions WHERE expir
 pub const PURGE_OTPS: &str = "DELETE FROM otps WHERE expires_at < $1";
 pub const PURGE_PENDING_DEVELOPERS: &str =
     "DELETE FROM developers WHERE status = 'PENDING' AND created_at < $1";
+
+/// The seller's e-invoices (active and cancelled) whose document date falls in month `$2` of the
+/// form `mm/yyyy`: `doc_date` is stored as `dd/mm/yyyy`, so characters 4–10 are the month.
+pub const LIST_EINVOICES_FOR_PERIOD: &str = "SELECT irn, seller_gstin, buyer_gstin, doc_type, \
+     doc_no, doc_date, fin_year, ack_no, ack_dt, signed_invoice, signed_qr, status, \
+     cancel_reason, cancel_remark, cancelled_at, total_inv_value, created_by_user, \
+     created_by_client FROM einvoices WHERE seller_gstin = $1 AND substr(doc_date, 4, 7) = $2 \
+     ORDER BY ack_no";
+
+// ---- E-way bills ----
+
+/// The e-way bill columns, in the order of `INSERT_EWAYBILL` (a macro so that `concat!` can build
+/// static statements from it).
+macro_rules! ewaybill_columns {
+    () => {
+        "ewb_no, irn, gen_gstin, ewb_dt, valid_till, status, distance_km, trans_mode, trans_id, \
+         trans_name, trans_doc_no, trans_doc_dt, vehicle_no, vehicle_type, from_pin, to_pin, \
+         cancel_reason, cancel_remark, cancelled_at, created_by_user, created_by_client"
+    };
+}
+
+pub const INSERT_EWAYBILL: &str = concat!(
+    "INSERT INTO ewaybills (",
+    ewaybill_columns!(),
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
+     $19, $20, $21)"
+);
+
+pub const SELECT_EINVOICE_STATUS: &str = "SELECT status FROM einvoices WHERE irn = $1";
+
+pub const SELECT_ACTIVE_EWAYBILL_FOR_IRN: &str = concat!(
+    "SELECT ",
+    ewaybill_columns!(),
+    " FROM ewaybills WHERE irn = $1 AND status = 'ACT'"
+);
+
+/// Newest first.
+pub const LIST_EWAYBILLS_FOR_IRN: &str = concat!(
+    "SELECT ",
+    ewaybill_columns!(),
+    " FROM ewaybills WHERE irn = $1 ORDER BY ewb_dt DESC, ewb_no DESC"
+);
+
+pub const SELECT_EWAYBILL: &str = concat!(
+    "SELECT ",
+    ewaybill_columns!(),
+    " FROM ewaybills WHERE ewb_no = $1"
+);
+
+/// Conditional on status so that concurrent cancels race on the row.
+pub const CANCEL_EWAYBILL: &str = concat!(
+    "UPDATE ewaybills SET status = 'CNL', cancel_reason = $2, cancel_remark = $3, \
+     cancelled_at = $4 WHERE ewb_no = $1 AND status = 'ACT' RETURNING ",
+    ewaybill_columns!()
+);

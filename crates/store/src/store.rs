@@ -3,8 +3,9 @@
 use async_trait::async_trait;
 
 use crate::{
-    Admin, ApiClient, ApiUser, CancelOutcome, Developer, EInvoice, GstinRecord, InsertOutcome, Otp,
-    OtpUse, OutboxMessage, PortalSession, Session, SessionAuth, StoreError, TaxpayerBundle,
+    Admin, ApiClient, ApiUser, CancelOutcome, Developer, EInvoice, EwayBill, EwbCancelOutcome,
+    EwbInsertOutcome, GstinRecord, InsertOutcome, Otp, OtpUse, OutboxMessage, PortalSession,
+    Session, SessionAuth, StoreError, TaxpayerBundle,
 };
 
 /// Everything the server persists. Times are Unix epoch seconds; callers pass `now`
@@ -59,7 +60,8 @@ pub trait Store: Send + Sync {
 
     async fn get_einvoice(&self, irn: &str) -> Result<Option<EInvoice>, StoreError>;
 
-    /// Cancels an active e-invoice. Of concurrent cancels exactly one gets Cancelled.
+    /// Cancels an active e-invoice that has no active e-way bill. Of concurrent cancels exactly one
+    /// gets Cancelled.
     async fn cancel_einvoice(
         &self,
         irn: &str,
@@ -74,6 +76,35 @@ pub trait Store: Send + Sync {
         seller_gstin: &str,
         limit: u32,
     ) -> Result<Vec<EInvoice>, StoreError>;
+
+    /// The seller's e-invoices, active and cancelled, whose document date lies in `month` of `year`,
+    /// by AckNo (the GSTR-1 of that period).
+    async fn list_einvoices_for_period(
+        &self,
+        seller_gstin: &str,
+        month: u32,
+        year: i32,
+    ) -> Result<Vec<EInvoice>, StoreError>;
+
+    // ---- E-way bills ----
+
+    /// Records an e-way bill if its IRN is active and has no active e-way bill, in one transaction:
+    /// of concurrent calls for one IRN at most one gets Inserted.
+    async fn insert_ewaybill(&self, ewb: &EwayBill) -> Result<EwbInsertOutcome, StoreError>;
+
+    /// The IRN's e-way bills, newest first.
+    async fn ewaybills_for_irn(&self, irn: &str) -> Result<Vec<EwayBill>, StoreError>;
+
+    async fn get_ewaybill(&self, ewb_no: i64) -> Result<Option<EwayBill>, StoreError>;
+
+    /// Cancels an active e-way bill. Of concurrent cancels exactly one gets Cancelled.
+    async fn cancel_ewaybill(
+        &self,
+        ewb_no: i64,
+        reason: &str,
+        remark: &str,
+        cancelled_at: i64,
+    ) -> Result<EwbCancelOutcome, StoreError>;
 
     // ---- Developer portal: accounts, OTPs, browser sessions, outbox, admins ----
 

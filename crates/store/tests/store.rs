@@ -559,6 +559,7 @@ async fn one_of_ten_concurrent_cancels_wins() {
                 not_active += 1;
             }
             CancelOutcome::NotFound => panic!("row exists"),
+            CancelOutcome::EwbActive(_) => panic!("no e-way bill was made"),
         }
     }
     assert_eq!(cancelled.len(), 1);

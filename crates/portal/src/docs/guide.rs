@@ -45,6 +45,18 @@ const SOURCES: &[Source] = &[
         markdown: include_str!("../../guide/invoice.md"),
     },
     Source {
+        slug: "ewaybill",
+        title: "E-way bills from IRNs",
+        summary: "Part-A from the e-invoice, Part-B from you: generate with the IRN or after it, PIN-to-PIN distance, validity, cancel, and every 4xxx code.",
+        markdown: include_str!("../../guide/ewaybill.md"),
+    },
+    Source {
+        slug: "gstr1",
+        title: "GSTR-1 from your e-invoices",
+        summary: "The GSTR-1 sections registered e-invoices fill (b2b, cdnr, exp, hsn, doc_issue), how to fetch them, and what is left to you.",
+        markdown: include_str!("../../guide/gstr1.md"),
+    },
+    Source {
         slug: "sandbox",
         title: "The sandbox test-data API",
         summary: "Make a test taxpayer in one call, add GSTINs in any status, and move the clock.",

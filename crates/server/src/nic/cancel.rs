@@ -77,6 +77,7 @@ async fn cancel_irn(state: &Shared, headers: &HeaderMap, body: Body) -> NicResul
             Ok(Success::encrypted(caller.sek(), &json))
         }
         CancelOutcome::NotActive(_) => Err(Failure::code(codes::INVOICE_NOT_ACTIVE)),
+        CancelOutcome::EwbActive(_) => Err(Failure::code(codes::EWB_BLOCKS_CANCEL)),
         CancelOutcome::NotFound => Err(Failure::code(codes::IRN_NOT_FOUND)),
     }
 }

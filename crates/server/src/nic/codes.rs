@@ -52,3 +52,18 @@ pub const APPLICATION_ERROR: Code = ("5001", "Application Error, Please Contact 
 pub const BODY_TOO_LARGE: Code = ("5002", "Request body too large");
 pub const DATA_EMPTY: Code = ("5003", "Data cannot be null or empty");
 pub const INVOICE_NOT_ACTIVE: Code = ("9999", "Invoice is not active");
+
+pub const EWB_BLOCKS_CANCEL: Code = (
+    "2230",
+    "This IRN cannot be cancelled because e-way bill has been generated, you can cancel e-way bill and then try cancelling IRN",
+);
+pub const EWB_IRN_NOT_ACTIVE: Code = ("4000", "Status of the IRN is not active");
+pub const EWB_ALREADY_GENERATED: Code = ("4002", "EwayBill is already generated for this IRN");
+pub const EWB_IRN_NOT_AVAILABLE: Code = ("4003", "Requested IRN data is not available");
+pub const EWB_NOT_FOUND: Code = ("4005", "Eway Bill details are not found");
+pub const EWB_PARAMETER_EMPTY: Code = ("4006", "Requesting parameter cannot be empty");
+pub const EWB_BLOCKED_USER: Code = (
+    "4015",
+    "EWayBill will not be generated for blocked User -{0}",
+);
+pub const EWB_NOT_AUTHORISED: Code = ("4037", "You are not authorised to get data");

@@ -8,6 +8,7 @@ use super::findings::{info_of, warning_entries};
 use super::irn_data::{IrnData, dupirn_info};
 use super::session::Caller;
 use super::validate::checked_invoice;
+use crate::ewaybill::{Call, Refused};
 use crate::state::Shared;
 use axum::body::Body;
 use axum::extract::State;
@@ -18,6 +19,7 @@ use openirp_model::Invoice;
 use openirp_model::canonical::Canon;
 use openirp_model::payload::{invoice_part, signed_invoice_data, signed_qr_data};
 use openirp_model::time::{format_ist, ist_datetime};
+use openirp_rules::Finding;
 use openirp_store::{EInvoice, InsertOutcome};
 use serde_json::json;
 
@@ -33,13 +35,22 @@ pub async fn generate(State(state): State<Shared>, headers: HeaderMap, body: Bod
 async fn generate_irn(state: &Shared, headers: &HeaderMap, body: Body) -> NicResult {
     let (caller, accepted) = checked_invoice(state, headers, body).await?;
     let record = acknowledge(state, &caller, &accepted.canon, &accepted.invoice).await?;
-    let record = store_acknowledgement(state, record).await?;
-    let json = serde_json::to_vec(&IrnData::from(&record))
-        .map_err(|_| Failure::code(codes::APPLICATION_ERROR))?;
-    let mut info = warning_entries(&accepted.warnings);
-    if has_ewb_request(&accepted.canon) {
-        info.push(ewb_not_available());
+    let (record, fresh) = store_acknowledgement(state, record).await?;
+    let mut data = IrnData::from(&record);
+    let (ewb_warnings, warnings): (Vec<_>, Vec<_>) = accepted
+        .warnings
+        .into_iter()
+        .partition(openirp_rules::is_ewb_finding);
+    let mut info = warning_entries(&warnings);
+    if accepted.invoice.ewb.is_some() {
+        let ewb = EwbRequest {
+            invoice: &accepted.invoice,
+            warnings: &ewb_warnings,
+            fresh,
+        };
+        info.extend(attach_ewb(state, &caller, &record, ewb, &mut data).await);
     }
+    let json = serde_json::to_vec(&data).map_err(|_| Failure::code(codes::APPLICATION_ERROR))?;
     let reply = Success::encrypted(caller.sek(), &json);
     Ok(match info_of(info) {
         Some(info) => reply.with_info(info),
@@ -114,19 +125,23 @@ async fn acknowledge(
 }
 
 /// Stores the record durably. There is no read before the insert: the store's unique key on the IRN
-/// decides, and a resent document costs only the two signatures it turns out not to need.
-async fn store_acknowledgement(state: &Shared, record: EInvoice) -> Result<EInvoice, Failure> {
+/// decides, and a resent document costs only the two signatures it turns out not to need. Returns the
+/// record and whether it is new (false: an identical resend answered with the first acknowledgement).
+async fn store_acknowledgement(
+    state: &Shared,
+    record: EInvoice,
+) -> Result<(EInvoice, bool), Failure> {
     let outcome = state
         .store
         .insert_einvoice(record.clone())
         .await
         .map_err(store_failure)?;
     match outcome {
-        InsertOutcome::Inserted => Ok(record),
+        InsertOutcome::Inserted => Ok((record, true)),
         InsertOutcome::Duplicate(existing)
             if state.config.replay_identical_resends && same_content(&existing, &record) =>
         {
-            Ok(existing)
+            Ok((existing, false))
         }
         InsertOutcome::Duplicate(existing) => Err(duplicate(&existing)),
     }
@@ -180,12 +195,67 @@ async fn sign_both(
         )))
 }
 
-fn has_ewb_request(canon: &Canon) -> bool {
-    canon.get("EwbDtls").is_some()
+/// The e-way bill asked for with the IRN (`EwbDtls`).
+struct EwbRequest<'a> {
+    /// The document, its `ewb` holding Part-B.
+    invoice: &'a Invoice,
+    /// What the e-way bill rules found while the document was checked.
+    warnings: &'a [Finding],
+    /// Whether the IRN was just registered (false: an identical resend).
+    fresh: bool,
 }
 
-/// The IRN is issued; the e-way bill part is not offered yet, and the client is told so plainly.
-fn ewb_not_available() -> serde_json::Value {
-    json!({"InfCd": "ADDNLNFO", "Desc": "The IRN was generated. EwbDtls were kept in the signed invoice, \
-        but this server does not generate e-way bills yet: EwbNo is null."})
+/// Makes the e-way bill of a just-registered IRN and puts it into `data`; returns the `InfoDtls`
+/// entries to add. The IRN stands whatever happens here: a failed e-way bill is reported as `EWBERR`
+/// (reference §6.11). An identical resend gets the e-way bill made the first time, if any.
+async fn attach_ewb(
+    state: &Shared,
+    caller: &Caller,
+    record: &EInvoice,
+    request: EwbRequest<'_>,
+    data: &mut IrnData<'_>,
+) -> Vec<serde_json::Value> {
+    if !request.fresh {
+        if let Ok(bills) = state.store.ewaybills_for_irn(&record.irn).await
+            && let Some(bill) = bills.iter().find(|b| b.status == "ACT")
+        {
+            data.set_ewb(bill);
+        }
+        return Vec::new();
+    }
+    if !request.warnings.is_empty() {
+        return vec![ewb_error(
+            request
+                .warnings
+                .iter()
+                .map(|f| json!({"ErrorCode": f.code, "ErrorMessage": f.message}))
+                .collect(),
+        )];
+    }
+    let by = super::ewaybill::requester(caller);
+    match crate::ewaybill::make(state, request.invoice, &record.irn, &by, Call::WithIrn).await {
+        Ok(made) => {
+            data.set_ewb(&made.bill);
+            made.computed_km
+                .map(super::ewaybill::computed_distance_info)
+                .into_iter()
+                .collect()
+        }
+        Err(Refused::Errors(errors)) => vec![ewb_error(
+            errors
+                .iter()
+                .map(|e| json!({"ErrorCode": e.code, "ErrorMessage": e.message}))
+                .collect(),
+        )],
+        Err(Refused::Store(e)) => {
+            tracing::error!(error = %e, irn = %record.irn, "e-way bill not stored");
+            vec![ewb_error(vec![json!({"ErrorCode": "4001",
+                "ErrorMessage": "Error ocurred while creating Eway Bill"})])]
+        }
+    }
+}
+
+/// `EWBERR`: the IRN was issued, the e-way bill was not, and why.
+fn ewb_error(errors: Vec<serde_json::Value>) -> serde_json::Value {
+    json!({"InfCd": "EWBERR", "Desc": errors})
 }

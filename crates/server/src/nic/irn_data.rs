@@ -1,8 +1,8 @@
 //! The decrypted `Data` of Generate IRN, Get IRN and Get IRN by document details (§7.3), and the
 //! `DUPIRN` information NIC attaches to error 2150.
 
-use openirp_model::time::format_ist_minute;
-use openirp_store::EInvoice;
+use openirp_model::time::{format_ist, format_ist_minute};
+use openirp_store::{EInvoice, EwayBill};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -47,6 +47,15 @@ impl<'a> From<&'a EInvoice> for IrnData<'a> {
             ewb_valid_till: None,
             remarks: None,
         }
+    }
+}
+
+impl IrnData<'_> {
+    /// Fills the e-way bill members from the IRN's e-way bill.
+    pub fn set_ewb(&mut self, bill: &EwayBill) {
+        self.ewb_no = u64::try_from(bill.ewb_no).ok();
+        self.ewb_dt = Some(format_ist(bill.ewb_dt));
+        self.ewb_valid_till = bill.valid_till.map(format_ist);
     }
 }
 

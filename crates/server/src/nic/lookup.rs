@@ -57,7 +57,7 @@ async fn irn_details(state: &Shared, headers: &HeaderMap, irn: &str) -> NicResul
     let record = find(state, &irn)
         .await?
         .ok_or(Failure::code(codes::IRN_DATA_NOT_AVAILABLE))?;
-    reply(state, &caller, &record)
+    reply(state, &caller, &record).await
 }
 
 async fn doc_details(
@@ -89,7 +89,7 @@ async fn doc_details(
         .await?
         .filter(|r| parse_doc_date(&r.doc_date) == Some(date))
         .ok_or(Failure::code(codes::IRN_DATA_NOT_AVAILABLE))?;
-    reply(state, &caller, &record)
+    reply(state, &caller, &record).await
 }
 
 async fn rejected_irns(
@@ -115,15 +115,26 @@ async fn find(state: &Shared, irn: &str) -> Result<Option<EInvoice>, Failure> {
     })
 }
 
-/// Only the supplier may read its e-invoices.
-fn reply(state: &Shared, caller: &Caller, record: &EInvoice) -> NicResult {
+/// Only the supplier may read its e-invoices. The answer names the IRN's active e-way bill, if any.
+async fn reply(state: &Shared, caller: &Caller, record: &EInvoice) -> NicResult {
     if !record.seller_gstin.eq_ignore_ascii_case(caller.gstin()) {
         return Err(Failure::code(codes::NOT_AUTHORISED_TO_GET));
     }
     if state.config.emulate_two_day_limit && state.now() - record.ack_dt > TWO_DAYS_SECS {
         return Err(Failure::code(codes::OLDER_THAN_TWO_DAYS));
     }
-    let json = serde_json::to_vec(&IrnData::from(record))
-        .map_err(|_| Failure::code(codes::APPLICATION_ERROR))?;
+    let mut data = IrnData::from(record);
+    let bills = state
+        .store
+        .ewaybills_for_irn(&record.irn)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "store failure");
+            Failure::code(codes::APPLICATION_ERROR)
+        })?;
+    if let Some(bill) = bills.iter().find(|b| b.status == "ACT") {
+        data.set_ewb(bill);
+    }
+    let json = serde_json::to_vec(&data).map_err(|_| Failure::code(codes::APPLICATION_ERROR))?;
     Ok(Success::encrypted(caller.sek(), &json))
 }

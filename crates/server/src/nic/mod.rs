@@ -5,6 +5,8 @@ pub mod auth;
 pub mod cancel;
 pub mod codes;
 pub mod envelope;
+pub mod ewayapi;
+pub mod ewaybill;
 pub mod findings;
 pub mod generate;
 pub mod headers;
@@ -49,6 +51,9 @@ pub fn routes(state: Shared) -> Router<Shared> {
         .route("/eicore/v1.03/invoice/irn/{irn}", get(lookup::by_irn))
         .route("/eicore/v1.03/invoice/irnbydocdetails", get(lookup::by_doc))
         .route("/eicore/v1.03/invoice/rejectedirns", get(lookup::rejected))
+        .route("/eiewb/v1.03/ewaybill", post(ewaybill::generate))
+        .route("/eiewb/v1.03/ewaybill/irn/{irn}", get(ewaybill::by_irn))
+        .route("/ewaybillapi/v1.03/ewayapi", post(ewayapi::ewayapi))
         .layer(axum::middleware::from_fn_with_state(
             state,
             allow_list::enforce,

@@ -3,7 +3,9 @@
 
 mod auth;
 mod errors;
+mod ewaybill;
 mod generate;
+mod gstr1;
 mod harness;
 mod keys;
 mod lifecycle;

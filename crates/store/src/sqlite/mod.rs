@@ -212,6 +212,11 @@ fn migrator() -> Migrator {
             "portal",
             include_str!("../../migrations/sqlite/0003_portal.sql"),
         ),
+        migration(
+            4,
+            "ewaybills",
+            include_str!("../../migrations/sqlite/0004_ewaybills.sql"),
+        ),
     ])
 }
 

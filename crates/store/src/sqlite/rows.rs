@@ -8,8 +8,8 @@ use sqlx::{Row, Sqlite};
 
 use crate::error::backend;
 use crate::{
-    Admin, ApiClient, ApiUser, Developer, EInvoice, GstinRecord, Otp, OutboxMessage, PortalSession,
-    Session, SessionAuth, StoreError,
+    Admin, ApiClient, ApiUser, Developer, EInvoice, EwayBill, GstinRecord, Otp, OutboxMessage,
+    PortalSession, Session, SessionAuth, StoreError,
 };
 
 pub(crate) type Query<'q> = sqlx::query::Query<'q, Sqlite, SqliteArguments>;
@@ -292,6 +292,57 @@ pub(crate) fn einvoice_from_row(row: &SqliteRow) -> Result<EInvoice, StoreError>
         cancel_remark: row.try_get("cancel_remark").map_err(backend)?,
         cancelled_at: row.try_get("cancelled_at").map_err(backend)?,
         total_inv_value: row.try_get("total_inv_value").map_err(backend)?,
+        created_by_user: row.try_get("created_by_user").map_err(backend)?,
+        created_by_client: row.try_get("created_by_client").map_err(backend)?,
+    })
+}
+
+/// Binds $1..$21 in the column order of `INSERT_EWAYBILL`.
+pub(crate) fn bind_ewaybill<'q>(q: Query<'q>, e: &EwayBill) -> Query<'q> {
+    q.bind(e.ewb_no)
+        .bind(e.irn.clone())
+        .bind(e.gen_gstin.clone())
+        .bind(e.ewb_dt)
+        .bind(e.valid_till)
+        .bind(e.status.clone())
+        .bind(e.distance_km)
+        .bind(e.trans_mode.clone())
+        .bind(e.trans_id.clone())
+        .bind(e.trans_name.clone())
+        .bind(e.trans_doc_no.clone())
+        .bind(e.trans_doc_dt.clone())
+        .bind(e.vehicle_no.clone())
+        .bind(e.vehicle_type.clone())
+        .bind(e.from_pin)
+        .bind(e.to_pin)
+        .bind(e.cancel_reason.clone())
+        .bind(e.cancel_remark.clone())
+        .bind(e.cancelled_at)
+        .bind(e.created_by_user.clone())
+        .bind(e.created_by_client.clone())
+}
+
+pub(crate) fn ewaybill_from_row(row: &SqliteRow) -> Result<EwayBill, StoreError> {
+    Ok(EwayBill {
+        ewb_no: row.try_get("ewb_no").map_err(backend)?,
+        irn: row.try_get("irn").map_err(backend)?,
+        gen_gstin: row.try_get("gen_gstin").map_err(backend)?,
+        ewb_dt: row.try_get("ewb_dt").map_err(backend)?,
+        valid_till: row.try_get("valid_till").map_err(backend)?,
+        status: row.try_get("status").map_err(backend)?,
+        distance_km: row.try_get("distance_km").map_err(backend)?,
+        trans_mode: row.try_get("trans_mode").map_err(backend)?,
+        trans_id: row.try_get("trans_id").map_err(backend)?,
+        trans_name: row.try_get("trans_name").map_err(backend)?,
+        trans_doc_no: row.try_get("trans_doc_no").map_err(backend)?,
+        trans_doc_dt: row.try_get("trans_doc_dt").map_err(backend)?,
+        vehicle_no: row.try_get("vehicle_no").map_err(backend)?,
+        vehicle_type: row.try_get("vehicle_type").map_err(backend)?,
+        from_pin: row.try_get("from_pin").map_err(backend)?,
+        to_pin: row.try_get("to_pin").map_err(backend)?,
+        cancel_reason: row.try_get("cancel_reason").map_err(backend)?,
+        cancel_remark: row.try_get("cancel_remark").map_err(backend)?,
+        cancelled_at: row.try_get("cancelled_at").map_err(backend)?,
         created_by_user: row.try_get("created_by_user").map_err(backend)?,
         created_by_client: row.try_get("created_by_client").map_err(backend)?,
     })

@@ -7,18 +7,18 @@ use sqlx::sqlite::SqliteConnection;
 use tokio::sync::oneshot;
 
 use super::rows::{
-    admin_from_row, bind_client, bind_developer, bind_gstin, bind_otp, bind_session, bind_user,
-    client_from_row, developer_from_row, einvoice_from_row, gstin_from_row, join_ips, otp_from_row,
-    outbox_from_row, portal_session_from_row, session_auth_from_row, session_from_row,
-    user_from_row,
+    admin_from_row, bind_client, bind_developer, bind_ewaybill, bind_gstin, bind_otp, bind_session,
+    bind_user, client_from_row, developer_from_row, einvoice_from_row, ewaybill_from_row,
+    gstin_from_row, join_ips, otp_from_row, outbox_from_row, portal_session_from_row,
+    session_auth_from_row, session_from_row, user_from_row,
 };
 use super::writer::WriteCmd;
 use super::{BEGIN_WRITE, SqliteStore, closed};
 use crate::error::{backend, conflict_or_backend};
 use crate::{
-    Admin, ApiClient, ApiUser, CancelOutcome, Developer, EInvoice, GstinRecord, InsertOutcome, Otp,
-    OtpUse, OutboxMessage, PortalSession, Session, SessionAuth, Store, StoreError, TaxpayerBundle,
-    sql,
+    Admin, ApiClient, ApiUser, CancelOutcome, Developer, EInvoice, EwayBill, EwbCancelOutcome,
+    EwbInsertOutcome, GstinRecord, InsertOutcome, Otp, OtpUse, OutboxMessage, PortalSession,
+    Session, SessionAuth, Store, StoreError, TaxpayerBundle, sql,
 };
 
 #[async_trait]
@@ -201,6 +201,102 @@ impl Store for SqliteStore {
             .await
             .map_err(backend)?;
         rows.iter().map(einvoice_from_row).collect()
+    }
+
+    async fn list_einvoices_for_period(
+        &self,
+        seller_gstin: &str,
+        month: u32,
+        year: i32,
+    ) -> Result<Vec<EInvoice>, StoreError> {
+        let rows = sqlx::query(sql::LIST_EINVOICES_FOR_PERIOD)
+            .bind(seller_gstin.to_string())
+            .bind(format!("{month:02}/{year:04}"))
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?;
+        rows.iter().map(einvoice_from_row).collect()
+    }
+
+    async fn insert_ewaybill(&self, ewb: &EwayBill) -> Result<EwbInsertOutcome, StoreError> {
+        let mut tx = self.writer.begin_with(BEGIN_WRITE).await.map_err(backend)?;
+        let status = sqlx::query(sql::SELECT_EINVOICE_STATUS)
+            .bind(ewb.irn.clone())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(backend)?;
+        let Some(status) = status else {
+            return Ok(EwbInsertOutcome::IrnNotFound);
+        };
+        if status.try_get::<String, _>(0).map_err(backend)? != "ACT" {
+            return Ok(EwbInsertOutcome::IrnNotActive);
+        }
+        let active = sqlx::query(sql::SELECT_ACTIVE_EWAYBILL_FOR_IRN)
+            .bind(ewb.irn.clone())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(backend)?;
+        if let Some(row) = active {
+            return Ok(EwbInsertOutcome::AlreadyActive(ewaybill_from_row(&row)?));
+        }
+        bind_ewaybill(sqlx::query(sql::INSERT_EWAYBILL), ewb)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        tx.commit().await.map_err(backend)?;
+        Ok(EwbInsertOutcome::Inserted)
+    }
+
+    async fn ewaybills_for_irn(&self, irn: &str) -> Result<Vec<EwayBill>, StoreError> {
+        let rows = sqlx::query(sql::LIST_EWAYBILLS_FOR_IRN)
+            .bind(irn.to_string())
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?;
+        rows.iter().map(ewaybill_from_row).collect()
+    }
+
+    async fn get_ewaybill(&self, ewb_no: i64) -> Result<Option<EwayBill>, StoreError> {
+        let row = sqlx::query(sql::SELECT_EWAYBILL)
+            .bind(ewb_no)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(ewaybill_from_row).transpose()
+    }
+
+    async fn cancel_ewaybill(
+        &self,
+        ewb_no: i64,
+        reason: &str,
+        remark: &str,
+        cancelled_at: i64,
+    ) -> Result<EwbCancelOutcome, StoreError> {
+        let mut tx = self.writer.begin_with(BEGIN_WRITE).await.map_err(backend)?;
+        let updated = sqlx::query(sql::CANCEL_EWAYBILL)
+            .bind(ewb_no)
+            .bind(reason.to_string())
+            .bind(remark.to_string())
+            .bind(cancelled_at)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(backend)?;
+        let outcome = match updated {
+            Some(row) => EwbCancelOutcome::Cancelled(ewaybill_from_row(&row)?),
+            None => {
+                let row = sqlx::query(sql::SELECT_EWAYBILL)
+                    .bind(ewb_no)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                match row {
+                    Some(row) => EwbCancelOutcome::NotActive(ewaybill_from_row(&row)?),
+                    None => EwbCancelOutcome::NotFound,
+                }
+            }
+        };
+        tx.commit().await.map_err(backend)?;
+        Ok(outcome)
     }
 
     async fn create_developer(&self, dev: &Developer) -> Result<(), StoreError> {
@@ -790,7 +886,8 @@ async fn current_session(
     session_from_row(&row)
 }
 
-/// Why a cancel changed nothing: the row is not active, or there is no row.
+/// Why a cancel changed nothing: the row is not active, an active e-way bill stands on it, or there
+/// is no row.
 async fn not_cancelled(
     conn: &mut SqliteConnection,
     irn: &str,
@@ -801,7 +898,14 @@ async fn not_cancelled(
         .await
         .map_err(backend)?;
     match row {
-        Some(row) => Ok(CancelOutcome::NotActive(einvoice_from_row(&row)?)),
+        Some(row) => {
+            let record = einvoice_from_row(&row)?;
+            Ok(if record.status == "ACT" {
+                CancelOutcome::EwbActive(record)
+            } else {
+                CancelOutcome::NotActive(record)
+            })
+        }
         None => Ok(CancelOutcome::NotFound),
     }
 }
