@@ -312,6 +312,8 @@ async fn generate_irn_shows_every_step_and_a_qr_that_carries_the_irn() {
     assert!(width >= (21 + 8) * 4, "{width}");
     assert_eq!(width % 4, 0);
     assert_eq!(element_text(&html, "qr-irn").as_deref(), Some(irn.as_str()));
+    // The sample's EwbDtls are valid: the e-way bill is made with the IRN.
+    assert!(!html.contains("EWBERR"), "{html}");
 
     // The form below has a fresh document number, so running it again makes a new invoice.
     let again = element_text(&html, "request").unwrap();
@@ -364,8 +366,36 @@ async fn generate_irn_shows_every_step_and_a_qr_that_carries_the_irn() {
         Some(second_irn.as_str())
     );
 
-    // Cancel: the decrypted answer carries the cancel date.
+    // The sample's EwbDtls made an e-way bill with the IRN: Get e-way bill shows it, and the IRN
+    // cannot be cancelled while it is active (2230).
+    let request = json!({"Irn": irn}).to_string();
+    let (status, html) = run(&site, &browser, &dev, "get_ewb", &dev.password, &request).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(&format!("GET /eiewb/v1.03/ewaybill/irn/{irn} HTTP/1.1")));
+    let decrypted = element_text(&html, "decrypted").unwrap();
+    assert!(
+        decrypted.contains("EwbNo") && decrypted.contains("ACT"),
+        "{decrypted}"
+    );
     let request = json!({"Irn": irn, "CnlRsn": "1", "CnlRem": "Wrong entry"}).to_string();
+    let (_, html) = run(&site, &browser, &dev, "cancel_irn", &dev.password, &request).await;
+    assert!(html.contains("2230"), "{html}");
+
+    // An invoice without EwbDtls cancels: the decrypted answer carries the cancel date.
+    let mut plain: Value =
+        serde_json::from_str(&element_text(&second, "request").unwrap()).unwrap();
+    plain.as_object_mut().unwrap().remove("EwbDtls");
+    let (_, third) = run(
+        &site,
+        &browser,
+        &dev,
+        "generate_irn",
+        &dev.password,
+        &plain.to_string(),
+    )
+    .await;
+    let third_irn = element_text(&third, "irn").expect("a third IRN");
+    let request = json!({"Irn": third_irn, "CnlRsn": "1", "CnlRem": "Wrong entry"}).to_string();
     let (status, html) = run(&site, &browser, &dev, "cancel_irn", &dev.password, &request).await;
     assert_eq!(status, StatusCode::OK);
     assert!(

@@ -30,15 +30,22 @@ pub enum Api {
     CancelIrn,
     GstinDetails,
     SyncGstin,
+    GenerateEwb,
+    GetEwb,
 }
 
+/// Generate EWB by IRN and Get EWB details by IRN (reference §8.1, §8.5).
+const GENERATE_EWB_PATH: &str = "/eiewb/v1.03/ewaybill";
+
 impl Api {
-    pub const ALL: [Api; 7] = [
+    pub const ALL: [Api; 9] = [
         Api::Authenticate,
         Api::GenerateIrn,
         Api::GetIrn,
         Api::GetIrnByDoc,
         Api::CancelIrn,
+        Api::GenerateEwb,
+        Api::GetEwb,
         Api::GstinDetails,
         Api::SyncGstin,
     ];
@@ -53,6 +60,8 @@ impl Api {
             Api::CancelIrn => "cancel_irn",
             Api::GstinDetails => "gstin_details",
             Api::SyncGstin => "sync_gstin",
+            Api::GenerateEwb => "generate_ewb",
+            Api::GetEwb => "get_ewb",
         }
     }
 
@@ -65,6 +74,8 @@ impl Api {
             Api::CancelIrn => "Cancel IRN",
             Api::GstinDetails => "Get GSTIN details",
             Api::SyncGstin => "Sync GSTIN",
+            Api::GenerateEwb => "Generate e-way bill by IRN",
+            Api::GetEwb => "Get e-way bill by IRN",
         }
     }
 
@@ -89,6 +100,10 @@ impl Api {
                 "{\"Irn\": \"…\", \"CnlRsn\": \"1|2|3|4\", \"CnlRem\": \"…\"} (reasons: 1 duplicate, 2 data entry mistake, 3 order cancelled, 4 others)"
             }
             Api::GstinDetails | Api::SyncGstin => "{\"Gstin\": \"<15 characters>\"}",
+            Api::GenerateEwb => {
+                "{\"Irn\": \"…\", \"Distance\": 0 (0: the IRP computes it), \"TransMode\": \"1|2|3|4\", \"VehNo\": \"…\", \"VehType\": \"R|O\"} or \"TransDocNo\"/\"TransDocDt\", or only \"TransId\" for a Part-A slip. An IRN whose invoice carried EwbDtls already has its e-way bill (4002)."
+            }
+            Api::GetEwb => "{\"Irn\": \"<64 hex characters>\"}",
         }
     }
 }
@@ -125,7 +140,11 @@ pub fn sample(api: Api, ctx: &SampleContext) -> String {
         Api::GenerateIrn => SAMPLE_INVOICE
             .replace("{{DOC_NO}}", &ctx.doc_no)
             .replace("{{DOC_DATE}}", &ctx.today),
-        Api::GetIrn => object(&[("Irn", irn)]),
+        Api::GetIrn | Api::GetEwb => object(&[("Irn", irn)]),
+        Api::GenerateEwb => format!(
+            "{{\n  \"Irn\": {},\n  \"Distance\": 100,\n  \"TransMode\": \"1\",\n  \"VehNo\": \"KA12AB1234\",\n  \"VehType\": \"R\"\n}}",
+            quoted(irn)
+        ),
         Api::CancelIrn => object(&[("Irn", irn), ("CnlRsn", "1"), ("CnlRem", "Wrong entry")]),
         Api::GetIrnByDoc => match &ctx.last {
             Some(l) => object(&[
@@ -201,6 +220,21 @@ pub fn plan(api: Api, text: &str, seller_gstin: &str) -> Result<Planned, String>
             let irn = required(&params, "Irn", api)?;
             Ok(planned(Call::Get {
                 path: wire::get_irn_path(&irn),
+            }))
+        }
+        Api::GenerateEwb => {
+            let params = parameters(text)?;
+            required(&params, "Irn", api)?;
+            Ok(planned(Call::Post {
+                path: GENERATE_EWB_PATH,
+                json: text.trim().to_string(),
+            }))
+        }
+        Api::GetEwb => {
+            let params = parameters(text)?;
+            let irn = required(&params, "Irn", api)?;
+            Ok(planned(Call::Get {
+                path: format!("{GENERATE_EWB_PATH}/irn/{}", wire::percent_encode(&irn)),
             }))
         }
         Api::GetIrnByDoc => {

@@ -392,6 +392,11 @@ fn follow_ups(trace: &run::Trace) -> Vec<(&'static str, &'static str, String)> {
             format!("{{\"Irn\": {irn}}}"),
         ),
         (
+            Api::GetEwb.key(),
+            "Get this IRN's e-way bill",
+            format!("{{\"Irn\": {irn}}}"),
+        ),
+        (
             Api::CancelIrn.key(),
             "Cancel this IRN",
             format!("{{\"Irn\": {irn}, \"CnlRsn\": \"1\", \"CnlRem\": \"Wrong entry\"}}"),
