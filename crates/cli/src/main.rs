@@ -3,9 +3,11 @@
 mod admin;
 mod bench;
 mod cancel;
+mod ewb;
 mod generate;
 mod get;
 mod gstin;
+mod gstr1;
 mod login;
 mod print;
 mod profile;
@@ -48,6 +50,11 @@ enum Command {
     Cancel(cancel::CancelArgs),
     /// Fetch a registered e-invoice by IRN or by document (--doc TYPE/NUMBER/DATE).
     Get(get::GetArgs),
+    /// E-way bills of registered IRNs: generate, get, cancel.
+    #[command(subcommand)]
+    Ewb(ewb::EwbCommand),
+    /// Download the GSTR-1 of a month (JSON, and one CSV per section) built from the e-invoices.
+    Gstr1(gstr1::Gstr1Args),
     /// Verify a SignedInvoice or SignedQRCode (a JWS, a file holding one, or a QR image) offline.
     Verify(verify::VerifyArgs),
     /// Draw the signed QR code of an IRN or a JWS as a PNG, scannable at print size.
@@ -80,6 +87,8 @@ fn main() -> anyhow::Result<std::process::ExitCode> {
         Command::Generate(args) => generate::run(args),
         Command::Cancel(args) => cancel::run(args),
         Command::Get(args) => get::run(args),
+        Command::Ewb(cmd) => ewb::run(cmd),
+        Command::Gstr1(args) => gstr1::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Qr(args) => qr::run(args),
         Command::Print(args) => print::run(args),

@@ -53,7 +53,7 @@ pub struct NicClient {
     /// Serialises logins, so concurrent calls that find the session stale renew it once.
     login_lock: tokio::sync::Mutex<()>,
     session_file: Option<PathBuf>,
-    renew: bool,
+    pub(crate) renew: bool,
     retry: RetryPolicy,
 }
 
@@ -425,7 +425,7 @@ impl NicClient {
 
     /// Runs `op` with the session: managed (see [`Self::call_renewing`]) if
     /// renewal is on, else with the current session as is.
-    async fn call<T, F, Fut>(&self, op: F) -> Result<T, ClientError>
+    pub(crate) async fn call<T, F, Fut>(&self, op: F) -> Result<T, ClientError>
     where
         F: Fn(Arc<Session>) -> Fut,
         Fut: Future<Output = Result<T, ClientError>>,
@@ -455,7 +455,10 @@ impl NicClient {
 
     /// A session to replace `rejected` (refused with 1005): the one another
     /// caller already got, or a forced login.
-    async fn renew_rejected(&self, rejected: &Session) -> Result<Arc<Session>, ClientError> {
+    pub(crate) async fn renew_rejected(
+        &self,
+        rejected: &Session,
+    ) -> Result<Arc<Session>, ClientError> {
         let _login = self.login_lock.lock().await;
         match self.session() {
             Some(current) if current.auth_token != rejected.auth_token => Ok(current),
@@ -496,7 +499,7 @@ impl NicClient {
         )
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         join_url(&self.base_url, path)
     }
 
@@ -538,7 +541,11 @@ impl NicClient {
     }
 
     /// The client headers plus `user_name` and `AuthToken` of the session.
-    fn with_session_headers(&self, request: RequestBuilder, session: &Session) -> RequestBuilder {
+    pub(crate) fn with_session_headers(
+        &self,
+        request: RequestBuilder,
+        session: &Session,
+    ) -> RequestBuilder {
         self.with_client_headers(request)
             .header(wire::HEADER_USER_NAME, &session.username)
             .header(wire::HEADER_AUTH_TOKEN, &session.auth_token)
@@ -588,7 +595,7 @@ fn validated_base_url(base_url: &str) -> Result<String, ClientError> {
 /// errors with HTTP 200, but gateways may answer 4xx/5xx: an envelope is
 /// used whatever the HTTP status, and a non-envelope body becomes a
 /// protocol error that quotes the status.
-async fn send_for_envelope(request: RequestBuilder) -> Result<Envelope, ClientError> {
+pub(crate) async fn send_for_envelope(request: RequestBuilder) -> Result<Envelope, ClientError> {
     let response = request.send().await?;
     let status = response.status();
     let body = response.bytes().await?;
@@ -603,7 +610,7 @@ async fn send_for_envelope(request: RequestBuilder) -> Result<Envelope, ClientEr
 }
 
 /// The start of a body, for error messages.
-fn snippet(body: &[u8]) -> String {
+pub(crate) fn snippet(body: &[u8]) -> String {
     String::from_utf8_lossy(body)
         .chars()
         .take(ERROR_SNIPPET_CHARS)

@@ -11,6 +11,9 @@
 //! * [`verify_signed`]: offline check of `SignedInvoice` / `SignedQRCode`.
 //! * Managed sessions: a token cache file ([`NicClient::with_session_file`]),
 //!   renewal before expiry and on NIC 1005 ([`NicClient::with_session_renewal`]).
+//! * E-way bills: [`NicClient::generate_ewb`], [`NicClient::ewb_by_irn`], [`NicClient::cancel_ewb`]
+//!   (the EWB system's own envelope, [`parse_ewb_system_response`]).
+//! * GSTR-1 of a month as JSON: [`NicClient::gstr1`].
 //! * Typed results ([`IrnDetails`], [`Cancelled`], [`GstinDetails`]) and
 //!   [`NicClient::generate_safely`], which never loses or duplicates an IRN.
 
@@ -18,6 +21,8 @@ mod auth;
 mod client;
 mod envelope;
 mod error;
+mod ewb;
+mod gstr1;
 mod identity;
 mod retry;
 mod session_file;
@@ -29,6 +34,12 @@ pub use auth::{AuthRequest, Credentials, Session, build_auth_request, session_fr
 pub use client::{NicClient, Registered};
 pub use envelope::{Envelope, decrypt_data, encrypted_request_body, parse_envelope};
 pub use error::{ClientError, NicError};
+pub use ewb::{
+    EWB_BY_IRN_PREFIX, EWB_SYSTEM_PATH, EwbCancelled, EwbDetails, EwbDispatchFrom, EwbGenerated,
+    EwbRequest, EwbShipTo, GENERATE_EWB_PATH, TransMode, VehicleType, computed_distance,
+    ewb_by_irn_path, ewb_system_message, parse_ewb_system_response,
+};
+pub use gstr1::{GSTR1_PATH, gstr1_path};
 pub use retry::RetryPolicy;
 pub use types::{Cancelled, DuplicateIrn, GstinDetails, IrnDetails};
 pub use verify::verify_signed;
