@@ -1,106 +1,13 @@
 //! The taxpayer commands through the real binary against a real server in this process: bulk
 //! registration from CSV and Excel, resuming from the ledger, the 2150 trap, and the single calls.
 
+mod support;
+
 use openirp_bulk::layout::{COLUMNS, Kind};
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::Output;
-
-struct Server {
-    base: String,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    _dir: tempfile::TempDir,
-}
-
-impl Server {
-    async fn start() -> Server {
-        let dir = tempfile::tempdir().unwrap();
-        let mut config = openirp_server::Config::new(dir.path().join("data"));
-        config.listen = "127.0.0.1:0".parse().unwrap();
-        config.durable = false;
-        let state = openirp_server::open(config).await.expect("server opens");
-        let listener = openirp_server::bind(&state).await.expect("server binds");
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(openirp_server::serve(state, listener, async {
-            let _ = stopped.await;
-        }));
-        Server {
-            base,
-            stop: Some(stop),
-            _dir: dir,
-        }
-    }
-
-    async fn taxpayer(&self) -> Value {
-        let res = reqwest::Client::new()
-            .post(format!("{}/sandbox/v1/taxpayers", self.base))
-            .json(&json!({"state_code": "29"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 201);
-        res.json().await.unwrap()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-    }
-}
-
-/// The binary with the taxpayer's credentials in `OPENIRP_*` and no config file of the machine's.
-struct Cli {
-    env: Vec<(String, String)>,
-    home: tempfile::TempDir,
-}
-
-impl Cli {
-    fn new(server: &Server, tp: &Value) -> Cli {
-        let home = tempfile::tempdir().unwrap();
-        let field = |k: &str| tp[k].as_str().unwrap().to_string();
-        let env = vec![
-            ("OPENIRP_URL".to_string(), server.base.clone()),
-            ("OPENIRP_CLIENT_ID".to_string(), field("client_id")),
-            ("OPENIRP_CLIENT_SECRET".to_string(), field("client_secret")),
-            ("OPENIRP_GSTIN".to_string(), field("gstin")),
-            ("OPENIRP_USERNAME".to_string(), field("username")),
-            ("OPENIRP_PASSWORD".to_string(), field("password")),
-            (
-                "OPENIRP_TOKEN_CACHE".to_string(),
-                home.path().join("token.json").display().to_string(),
-            ),
-            (
-                "XDG_CONFIG_HOME".to_string(),
-                home.path().display().to_string(),
-            ),
-            ("OPENIRP_LOG".to_string(), "warn".to_string()),
-        ];
-        Cli { env, home }
-    }
-
-    async fn run(&self, args: &[&str]) -> Output {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_openirp"));
-        cmd.args(args).envs(self.env.iter().map(|(k, v)| (k, v)));
-        tokio::task::spawn_blocking(move || cmd.output().expect("the binary runs"))
-            .await
-            .unwrap()
-    }
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn today() -> String {
-    openirp_model::time::format_doc_date(openirp_model::time::ist_date(
-        chrono::Utc::now().timestamp(),
-    ))
-}
+use support::{Cli, Server, stdout, today};
 
 /// Rows of `n` intra-state documents from `seller` to `buyer`; every third has two items. Documents
 /// whose index is in `bad_tax` carry a wrong CGST amount, those in `bad_buyer` a GSTIN with a wrong
@@ -262,8 +169,8 @@ fn with_ext(path: &Path, ext: &str) -> PathBuf {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bulk_csv_registers_once_and_resumes_from_its_ledger() {
     let server = Server::start().await;
-    let seller = server.taxpayer().await;
-    let buyer = server.taxpayer().await;
+    let seller = server.taxpayer("29").await;
+    let buyer = server.taxpayer("29").await;
     let cli = Cli::new(&server, &seller);
     let csv = cli.home.path().join("invoices.csv");
     let n = 300;
@@ -384,8 +291,8 @@ async fn a_bulk_csv_registers_once_and_resumes_from_its_ledger() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_excel_file_registers_the_same_way_with_results_in_a_folder() {
     let server = Server::start().await;
-    let seller = server.taxpayer().await;
-    let buyer = server.taxpayer().await;
+    let seller = server.taxpayer("29").await;
+    let buyer = server.taxpayer("29").await;
     let cli = Cli::new(&server, &seller);
     let xlsx = cli.home.path().join("invoices.xlsx");
     let n = 300;
@@ -462,8 +369,8 @@ async fn an_excel_file_registers_the_same_way_with_results_in_a_folder() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_gstin_generate_json_get_and_cancel_through_the_binary() {
     let server = Server::start().await;
-    let seller = server.taxpayer().await;
-    let buyer = server.taxpayer().await;
+    let seller = server.taxpayer("29").await;
+    let buyer = server.taxpayer("29").await;
     let cli = Cli::new(&server, &seller);
 
     let login = cli.run(&["login"]).await;
@@ -578,8 +485,8 @@ async fn login_gstin_generate_json_get_and_cancel_through_the_binary() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_run_killed_halfway_resumes_without_sending_twice() {
     let server = Server::start().await;
-    let seller = server.taxpayer().await;
-    let buyer = server.taxpayer().await;
+    let seller = server.taxpayer("29").await;
+    let buyer = server.taxpayer("29").await;
     let cli = Cli::new(&server, &seller);
     let csv = cli.home.path().join("big.csv");
     let n = 300;
@@ -638,7 +545,7 @@ async fn a_run_killed_halfway_resumes_without_sending_twice() {
 #[tokio::test]
 async fn login_caches_the_token_privately_and_later_commands_reuse_it() {
     let server = Server::start().await;
-    let seller = server.taxpayer().await;
+    let seller = server.taxpayer("29").await;
     let mut cli = Cli::new(&server, &seller);
     let login = cli.run(&["login"]).await;
     assert!(

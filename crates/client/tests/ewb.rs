@@ -2,92 +2,10 @@
 //! vehicle by road (distance computed from the PIN codes), get, cancel and the EWB system's
 //! refusal of a second cancel; a Part-A slip; 4002 for a second EWB; GSTR-1 of the month.
 
-use openirp_client::{ClientError, Credentials, EwbRequest, NicClient, TransMode, VehicleType};
-use openirp_server::Config;
-use serde_json::{Value, json};
-use tokio::sync::oneshot;
+mod support;
 
-struct Server {
-    base: String,
-    http: reqwest::Client,
-    pem: String,
-    stop: Option<oneshot::Sender<()>>,
-    _dir: tempfile::TempDir,
-}
-
-impl Server {
-    async fn start(adjust: impl FnOnce(&mut Config)) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let mut config = Config::new(dir.path().join("data"));
-        config.listen = "127.0.0.1:0".parse().unwrap();
-        config.durable = false;
-        adjust(&mut config);
-        let state = openirp_server::open(config).await.unwrap();
-        let listener = openirp_server::bind(&state).await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(openirp_server::serve(state, listener, async {
-            let _ = stopped.await;
-        }));
-        let pem = NicClient::fetch_auth_public_key(&base).await.unwrap();
-        Server {
-            base,
-            http: reqwest::Client::new(),
-            pem,
-            stop: Some(stop),
-            _dir: dir,
-        }
-    }
-
-    /// A sandbox taxpayer's credentials.
-    async fn taxpayer(&self, state_code: &str) -> Credentials {
-        let res = self
-            .http
-            .post(format!("{}/sandbox/v1/taxpayers", self.base))
-            .json(&json!({"state_code": state_code}))
-            .send()
-            .await
-            .unwrap();
-        assert!(res.status().is_success(), "{}", res.status());
-        let tp: Value = res.json().await.unwrap();
-        let text = |k: &str| tp[k].as_str().unwrap().to_owned();
-        Credentials {
-            client_id: text("client_id"),
-            client_secret: text("client_secret"),
-            username: text("username"),
-            password: text("password"),
-            gstin: text("gstin"),
-        }
-    }
-
-    async fn advance_clock(&self, seconds: i64) {
-        let res = self
-            .http
-            .post(format!("{}/sandbox/v1/clock", self.base))
-            .json(&json!({"advance_seconds": seconds}))
-            .send()
-            .await
-            .unwrap();
-        assert!(res.status().is_success(), "{}", res.status());
-    }
-
-    fn client(&self, creds: Credentials) -> NicClient {
-        NicClient::new(&self.base, &self.pem, creds).unwrap()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-    }
-}
-
-fn today() -> String {
-    let now = chrono::Utc::now().timestamp();
-    openirp_model::time::format_doc_date(openirp_model::time::ist_date(now))
-}
+use openirp_client::{ClientError, EwbRequest, TransMode, VehicleType};
+use support::{Server, today};
 
 /// `MMYYYY` of today (IST).
 fn this_period() -> String {

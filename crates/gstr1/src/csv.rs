@@ -119,6 +119,18 @@ fn n(d: &Decimal) -> String {
     d.to_string()
 }
 
+/// The rate and tax columns of one invoice-rate line: rt, txval, iamt, camt, samt, csamt.
+fn rate_cells(t: &ItemDetail) -> [String; 6] {
+    [
+        n(&t.rt),
+        n(&t.txval),
+        n(&t.iamt),
+        opt_n(&t.camt),
+        opt_n(&t.samt),
+        n(&t.csamt),
+    ]
+}
+
 fn opt_n(d: &Option<Decimal>) -> String {
     d.as_ref().map(n).unwrap_or_default()
 }
@@ -147,7 +159,7 @@ pub(crate) fn sections(g: &Gstr1) -> Vec<(&'static str, String)> {
         for inv in &p.inv {
             for it in &inv.itms {
                 let t = &it.itm_det;
-                b2b.push(vec![
+                let mut row = vec![
                     p.ctin.clone(),
                     inv.inum.clone(),
                     inv.idt.clone(),
@@ -156,13 +168,9 @@ pub(crate) fn sections(g: &Gstr1) -> Vec<(&'static str, String)> {
                     inv.rchrg.clone(),
                     inv_typ_label(&inv.inv_typ).to_string(),
                     inv.etin.clone().unwrap_or_default(),
-                    n(&t.rt),
-                    n(&t.txval),
-                    n(&t.iamt),
-                    opt_n(&t.camt),
-                    opt_n(&t.samt),
-                    n(&t.csamt),
-                ]);
+                ];
+                row.extend(rate_cells(t));
+                b2b.push(row);
             }
         }
     }
@@ -171,7 +179,7 @@ pub(crate) fn sections(g: &Gstr1) -> Vec<(&'static str, String)> {
         for nt in &p.nt {
             for it in &nt.itms {
                 let t = &it.itm_det;
-                cdnr.push(vec![
+                let mut row = vec![
                     p.ctin.clone(),
                     nt.nt_num.clone(),
                     nt.nt_dt.clone(),
@@ -180,13 +188,9 @@ pub(crate) fn sections(g: &Gstr1) -> Vec<(&'static str, String)> {
                     nt.rchrg.clone(),
                     inv_typ_label(&nt.inv_typ).to_string(),
                     n(&nt.val),
-                    n(&t.rt),
-                    n(&t.txval),
-                    n(&t.iamt),
-                    opt_n(&t.camt),
-                    opt_n(&t.samt),
-                    n(&t.csamt),
-                ]);
+                ];
+                row.extend(rate_cells(t));
+                cdnr.push(row);
             }
         }
     }
