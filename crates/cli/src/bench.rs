@@ -32,6 +32,12 @@ pub struct BenchArgs {
     /// offline validation, concurrent sending, journal) against the same server.
     #[arg(long)]
     pub bulk: Option<usize>,
+    /// Ask for an e-way bill with every IRN (`EwbDtls` by road, distance 0: computed from the PIN codes).
+    #[arg(long)]
+    pub ewb: bool,
+    /// Then time `GET /api/v1/gstr1` of the month, built from every IRN the run registered.
+    #[arg(long)]
+    pub gstr1: bool,
     /// Seconds spent measuring the RSA-2048 signing rate.
     #[arg(long, default_value_t = 3.0)]
     pub sign_seconds: f64,
@@ -86,6 +92,23 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     println!("  latency p99      {:.2} ms", ms(result.p99));
     println!("  RSA-2048 signs   {sign_rate:.0}/s on one core; {cores} cores");
     println!("  ratio            {ratio:.2}  = IRN/s ÷ (sign rate × cores ÷ 2)");
+    if args.ewb {
+        println!(
+            "  e-way bills      one with every IRN (EwbDtls, distance computed: EWBPPD checked)"
+        );
+    }
+    if let Some((docs, took)) = result.gstr1 {
+        let rate = docs as f64 / took.as_secs_f64();
+        println!();
+        println!("GSTR-1 of the month (GET /api/v1/gstr1)");
+        println!("  documents        {docs}");
+        println!("  elapsed          {:.3} s", took.as_secs_f64());
+        println!("  rate             {rate:.0} documents/s");
+        println!(
+            "  ratio            {:.1}  = documents/s ÷ IRN/s registered above",
+            rate / result.irn_per_sec
+        );
+    }
     if let Some(bulk) = bulk {
         bulk::print(&bulk?, result.irn_per_sec);
     }
@@ -172,6 +195,8 @@ struct Outcome {
     p50: Duration,
     p99: Duration,
     errors: usize,
+    /// Documents in the month's GSTR-1 and the time it took, with `--gstr1`.
+    gstr1: Option<(usize, Duration)>,
 }
 
 async fn drive(base: &str, args: &BenchArgs) -> anyhow::Result<Outcome> {
@@ -222,7 +247,13 @@ async fn drive(base: &str, args: &BenchArgs) -> anyhow::Result<Outcome> {
     ));
     let bodies: Vec<bytes::Bytes> = (0..warmup + args.requests)
         .map(|i| {
-            let doc = invoice(&creds.gstin, &format!("B{run_id:X}/{i}"), &date, args.items);
+            let doc = invoice(
+                &creds.gstin,
+                &format!("B{run_id:X}/{i}"),
+                &date,
+                args.items,
+                args.ewb,
+            );
             bytes::Bytes::from(encrypted_request_body(&session.sek, doc.as_bytes()))
         })
         .collect();
@@ -231,6 +262,7 @@ async fn drive(base: &str, args: &BenchArgs) -> anyhow::Result<Outcome> {
         .parse()
         .context("server URL")?;
 
+    let ewb = args.ewb;
     let fire = |range: std::ops::Range<usize>| {
         let next = Arc::new(AtomicUsize::new(range.start));
         let end = range.end;
@@ -254,10 +286,10 @@ async fn drive(base: &str, args: &BenchArgs) -> anyhow::Result<Outcome> {
                         let req = http.post(url.clone()).headers(headers.clone());
                         let t = Instant::now();
                         let ok = match req.body(bodies[i].clone()).send().await {
-                            Ok(res) => res
-                                .bytes()
-                                .await
-                                .is_ok_and(|b| b.starts_with(br#"{"Status":1"#)),
+                            Ok(res) => res.bytes().await.is_ok_and(|b| {
+                                b.starts_with(br#"{"Status":1"#)
+                                    && (!ewb || contains(&b, b"EWBPPD"))
+                            }),
                             Err(_) => false,
                         };
                         latencies.push(t.elapsed());
@@ -294,17 +326,78 @@ async fn drive(base: &str, args: &BenchArgs) -> anyhow::Result<Outcome> {
     let elapsed = start.elapsed();
     latencies.sort_unstable();
     let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
+    let gstr1 = if args.gstr1 {
+        Some(
+            time_gstr1(
+                &http,
+                base,
+                &headers,
+                &creds.gstin,
+                &date,
+                warmup + args.requests,
+            )
+            .await?,
+        )
+    } else {
+        None
+    };
     Ok(Outcome {
         elapsed,
         irn_per_sec: args.requests as f64 / elapsed.as_secs_f64(),
         p50: pct(0.50),
         p99: pct(0.99),
         errors,
+        gstr1,
     })
 }
 
-/// An intra-state B2B invoice to NIC's sandbox buyer with `items` goods lines at 18 %.
-fn invoice(seller: &str, doc_no: &str, date: &str, items: u16) -> String {
+/// Times the month's GSTR-1 and checks it lists every registered invoice.
+async fn time_gstr1(
+    http: &reqwest::Client,
+    base: &str,
+    headers: &reqwest::header::HeaderMap,
+    gstin: &str,
+    date: &str,
+    expected: usize,
+) -> anyhow::Result<(usize, Duration)> {
+    let period = format!("{}{}", &date[3..5], &date[6..10]);
+    let url = format!("{base}/api/v1/gstr1?gstin={gstin}&period={period}");
+    let start = Instant::now();
+    let body = http
+        .get(url)
+        .headers(headers.clone())
+        .send()
+        .await?
+        .error_for_status()
+        .context("GET /api/v1/gstr1")?
+        .bytes()
+        .await?;
+    let took = start.elapsed();
+    let doc: serde_json::Value = serde_json::from_slice(&body).context("the GSTR-1 JSON")?;
+    let listed: usize = doc["b2b"]
+        .as_array()
+        .map(|parties| {
+            parties
+                .iter()
+                .filter_map(|p| p["inv"].as_array())
+                .map(Vec::len)
+                .sum()
+        })
+        .unwrap_or(0);
+    if listed != expected {
+        bail!("the GSTR-1 lists {listed} invoices, {expected} were registered");
+    }
+    Ok((listed, took))
+}
+
+/// Whether `needle` occurs in `haystack`.
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// An intra-state B2B invoice to NIC's sandbox buyer with `items` goods lines at 18 %, and with
+/// `ewb` an e-way bill by road whose distance the IRP computes (Bengaluru 560001 to 560004).
+fn invoice(seller: &str, doc_no: &str, date: &str, items: u16, ewb: bool) -> String {
     let mut lines = Vec::new();
     for i in 1..=items {
         lines.push(format!(
@@ -313,8 +406,13 @@ fn invoice(seller: &str, doc_no: &str, date: &str, items: u16) -> String {
     }
     let n = u64::from(items);
     format!(
-        r#"{{"Version":"1.1","TranDtls":{{"TaxSch":"GST","SupTyp":"B2B","RegRev":"N","IgstOnIntra":"N"}},"DocDtls":{{"Typ":"INV","No":"{doc_no}","Dt":"{date}"}},"SellerDtls":{{"Gstin":"{seller}","LglNm":"Bench Traders Private Limited","TrdNm":"Bench Traders","Addr1":"12 MG Road","Addr2":"Ashok Nagar","Loc":"Bengaluru","Pin":560001,"Stcd":"29","Ph":"9000000000","Em":"billing@example.com"}},"BuyerDtls":{{"Gstin":"29AWGPV7107B1Z1","LglNm":"Vikas Exports","TrdNm":"Vikas Exports","Pos":"29","Addr1":"7th block, Kuvempu Layout","Loc":"Bengaluru","Pin":560004,"Stcd":"29"}},"ItemList":[{lines}],"ValDtls":{{"AssVal":{ass}.00,"CgstVal":{tax}.00,"SgstVal":{tax}.00,"IgstVal":0,"CesVal":0,"StCesVal":0,"Discount":0,"OthChrg":0,"RndOffAmt":0,"TotInvVal":{tot}.00}}}}"#,
+        r#"{{"Version":"1.1","TranDtls":{{"TaxSch":"GST","SupTyp":"B2B","RegRev":"N","IgstOnIntra":"N"}},"DocDtls":{{"Typ":"INV","No":"{doc_no}","Dt":"{date}"}},"SellerDtls":{{"Gstin":"{seller}","LglNm":"Bench Traders Private Limited","TrdNm":"Bench Traders","Addr1":"12 MG Road","Addr2":"Ashok Nagar","Loc":"Bengaluru","Pin":560001,"Stcd":"29","Ph":"9000000000","Em":"billing@example.com"}},"BuyerDtls":{{"Gstin":"29AWGPV7107B1Z1","LglNm":"Vikas Exports","TrdNm":"Vikas Exports","Pos":"29","Addr1":"7th block, Kuvempu Layout","Loc":"Bengaluru","Pin":560004,"Stcd":"29"}},"ItemList":[{lines}],"ValDtls":{{"AssVal":{ass}.00,"CgstVal":{tax}.00,"SgstVal":{tax}.00,"IgstVal":0,"CesVal":0,"StCesVal":0,"Discount":0,"OthChrg":0,"RndOffAmt":0,"TotInvVal":{tot}.00}}{ewb}}}"#,
         lines = lines.join(","),
+        ewb = if ewb {
+            r#","EwbDtls":{"TransMode":"1","Distance":0,"VehNo":"KA01AB1234","VehType":"R"}"#
+        } else {
+            ""
+        },
         ass = 100_000 * n,
         tax = 9_000 * n,
         tot = 118_000 * n,

@@ -73,6 +73,24 @@ pub async fn make(
     by: &Requester<'_>,
     call: Call,
 ) -> Result<Made, Refused> {
+    let made = prepare(state, invoice, irn, by, call).await?;
+    let outcome = state
+        .store
+        .insert_ewaybill(&made.bill)
+        .await
+        .map_err(Refused::Store)?;
+    recorded(made, outcome)
+}
+
+/// Everything of [`make`] but storing: the rules, the distance, the number and the record, ready to
+/// be stored (alone, or in one write with the IRN it belongs to).
+pub async fn prepare(
+    state: &AppState,
+    invoice: &Invoice,
+    irn: &str,
+    by: &Requester<'_>,
+    call: Call,
+) -> Result<Made, Refused> {
     let today = ist_date(state.now());
     let ctx = Context::new(by.gstin, today);
     let findings = openirp_rules::validate_ewb(invoice, &ctx);
@@ -125,16 +143,16 @@ pub async fn make(
         created_by_user: by.user.to_string(),
         created_by_client: by.client.to_string(),
     };
-    match state
-        .store
-        .insert_ewaybill(&bill)
-        .await
-        .map_err(Refused::Store)?
-    {
-        EwbInsertOutcome::Inserted => Ok(Made {
-            bill,
-            computed_km: computed.then_some(distance_km),
-        }),
+    Ok(Made {
+        bill,
+        computed_km: computed.then_some(distance_km),
+    })
+}
+
+/// A prepared bill as the store's answer left it: made, or NIC's reason why not.
+pub fn recorded(made: Made, outcome: EwbInsertOutcome) -> Result<Made, Refused> {
+    match outcome {
+        EwbInsertOutcome::Inserted => Ok(made),
         EwbInsertOutcome::IrnNotFound => Err(refused(crate::nic::codes::EWB_IRN_NOT_AVAILABLE)),
         EwbInsertOutcome::IrnNotActive => Err(refused(crate::nic::codes::EWB_IRN_NOT_ACTIVE)),
         EwbInsertOutcome::AlreadyActive(_) => {

@@ -68,7 +68,7 @@ impl EwbNumbers {
     /// E-way bills are far fewer than IRNs, so blocks are smaller.
     pub fn new() -> Self {
         EwbNumbers {
-            counter: BlockCounter::new("ewb_no", 100),
+            counter: BlockCounter::new("ewb_no", 1000),
         }
     }
 

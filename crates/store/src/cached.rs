@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 
 use crate::{
     Admin, ApiClient, ApiUser, CancelOutcome, Developer, EInvoice, EwayBill, EwbCancelOutcome,
-    EwbInsertOutcome, GstinRecord, InsertOutcome, Otp, OtpUse, OutboxMessage, PortalSession,
-    Session, SessionAuth, Store, StoreError, TaxpayerBundle,
+    EwbInsertOutcome, GstinRecord, InsertOutcome, InsertWithEwb, Otp, OtpUse, OutboxMessage,
+    PortalSession, Session, SessionAuth, Store, StoreError, TaxpayerBundle,
 };
 
 /// Entries per map before it is cleared and refilled on demand.
@@ -192,6 +192,14 @@ impl<S: Store> Store for CachedStore<S> {
 
     async fn insert_einvoice(&self, inv: EInvoice) -> Result<InsertOutcome, StoreError> {
         self.inner.insert_einvoice(inv).await
+    }
+
+    async fn insert_einvoice_with_ewaybill(
+        &self,
+        inv: EInvoice,
+        bill: EwayBill,
+    ) -> Result<InsertWithEwb, StoreError> {
+        self.inner.insert_einvoice_with_ewaybill(inv, bill).await
     }
 
     async fn get_einvoice(&self, irn: &str) -> Result<Option<EInvoice>, StoreError> {

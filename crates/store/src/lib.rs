@@ -16,8 +16,8 @@ pub use cached::CachedStore;
 pub use error::StoreError;
 pub use records::{
     Admin, ApiClient, ApiUser, CancelOutcome, Developer, EInvoice, EwayBill, EwbCancelOutcome,
-    EwbInsertOutcome, GstinRecord, InsertOutcome, Otp, OtpUse, OutboxMessage, PortalSession,
-    Session, SessionAuth, TaxpayerBundle,
+    EwbInsertOutcome, GstinRecord, InsertOutcome, InsertWithEwb, Otp, OtpUse, OutboxMessage,
+    PortalSession, Session, SessionAuth, TaxpayerBundle,
 };
 pub use sqlite::{SqliteOptions, SqliteStore};
 pub use store::Store;

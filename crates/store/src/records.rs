@@ -180,6 +180,14 @@ pub enum EwbInsertOutcome {
     AlreadyActive(EwayBill),
 }
 
+/// Result of registering an e-invoice together with the e-way bill made with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InsertWithEwb {
+    pub invoice: InsertOutcome,
+    /// What became of the e-way bill; `None` when the e-invoice was not new (the bill was not tried).
+    pub ewb: Option<Result<EwbInsertOutcome, crate::StoreError>>,
+}
+
 /// Result of cancelling an e-way bill.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EwbCancelOutcome {

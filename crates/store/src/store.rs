@@ -4,8 +4,8 @@ use async_trait::async_trait;
 
 use crate::{
     Admin, ApiClient, ApiUser, CancelOutcome, Developer, EInvoice, EwayBill, EwbCancelOutcome,
-    EwbInsertOutcome, GstinRecord, InsertOutcome, Otp, OtpUse, OutboxMessage, PortalSession,
-    Session, SessionAuth, StoreError, TaxpayerBundle,
+    EwbInsertOutcome, GstinRecord, InsertOutcome, InsertWithEwb, Otp, OtpUse, OutboxMessage,
+    PortalSession, Session, SessionAuth, StoreError, TaxpayerBundle,
 };
 
 /// Everything the server persists. Times are Unix epoch seconds; callers pass `now`
@@ -57,6 +57,15 @@ pub trait Store: Send + Sync {
     /// Registers an e-invoice; the IRN primary key decides between Inserted and
     /// Duplicate. Returns only once the row is durable.
     async fn insert_einvoice(&self, inv: EInvoice) -> Result<InsertOutcome, StoreError>;
+
+    /// Registers an e-invoice and, if it is new, the e-way bill made with it, in one durable write:
+    /// an e-way bill asked for with the IRN costs no commit of its own. A failed e-way bill does not
+    /// undo the e-invoice.
+    async fn insert_einvoice_with_ewaybill(
+        &self,
+        inv: EInvoice,
+        bill: EwayBill,
+    ) -> Result<InsertWithEwb, StoreError>;
 
     async fn get_einvoice(&self, irn: &str) -> Result<Option<EInvoice>, StoreError>;
 

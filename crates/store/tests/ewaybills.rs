@@ -259,3 +259,33 @@ async fn period_listing_takes_the_sellers_documents_of_that_month_by_ack_no() {
     );
     assert_eq!(listed[1].status, "CNL");
 }
+
+#[tokio::test]
+async fn an_ewaybill_stored_with_its_irn_only_when_the_irn_is_new() {
+    let (_dir, store) = open().await;
+    let inv = einvoice(30, "20/11/2026");
+    let both = store
+        .insert_einvoice_with_ewaybill(inv.clone(), bill(100_000_000_030, &inv.irn))
+        .await
+        .unwrap();
+    assert_eq!(both.invoice, InsertOutcome::Inserted);
+    assert_eq!(both.ewb, Some(Ok(EwbInsertOutcome::Inserted)));
+    assert_eq!(
+        store
+            .get_ewaybill(100_000_000_030)
+            .await
+            .unwrap()
+            .unwrap()
+            .irn,
+        inv.irn
+    );
+    // The same document again: a duplicate, and its bill is not tried.
+    let again = store
+        .insert_einvoice_with_ewaybill(inv.clone(), bill(100_000_000_031, &inv.irn))
+        .await
+        .unwrap();
+    assert_eq!(again.invoice, InsertOutcome::Duplicate(inv.clone()));
+    assert_eq!(again.ewb, None);
+    assert_eq!(store.get_ewaybill(100_000_000_031).await.unwrap(), None);
+    assert_eq!(store.ewaybills_for_irn(&inv.irn).await.unwrap().len(), 1);
+}

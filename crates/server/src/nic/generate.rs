@@ -3,12 +3,12 @@
 //! answering. The store's unique key on the IRN decides duplicates, also under concurrency.
 
 use super::codes;
-use super::envelope::{Failure, NicResult, Success};
+use super::envelope::{ErrorDetail, Failure, NicResult, Success};
 use super::findings::{info_of, warning_entries};
 use super::irn_data::{IrnData, dupirn_info};
 use super::session::Caller;
 use super::validate::checked_invoice;
-use crate::ewaybill::{Call, Refused};
+use crate::ewaybill::{Call, Made, Refused};
 use crate::state::Shared;
 use axum::body::Body;
 use axum::extract::State;
@@ -35,21 +35,28 @@ pub async fn generate(State(state): State<Shared>, headers: HeaderMap, body: Bod
 async fn generate_irn(state: &Shared, headers: &HeaderMap, body: Body) -> NicResult {
     let (caller, accepted) = checked_invoice(state, headers, body).await?;
     let record = acknowledge(state, &caller, &accepted.canon, &accepted.invoice).await?;
-    let (record, fresh) = store_acknowledgement(state, record).await?;
-    let mut data = IrnData::from(&record);
     let (ewb_warnings, warnings): (Vec<_>, Vec<_>) = accepted
         .warnings
         .into_iter()
         .partition(openirp_rules::is_ewb_finding);
+    // The e-way bill asked for with the IRN is prepared first, so that both are stored in one write.
+    let ewb = match &accepted.invoice.ewb {
+        None => None,
+        Some(_) if !ewb_warnings.is_empty() => {
+            Some(Err(Refused::Errors(rule_errors(&ewb_warnings))))
+        }
+        Some(_) => {
+            let by = super::ewaybill::requester(&caller);
+            Some(
+                crate::ewaybill::prepare(state, &accepted.invoice, &record.irn, &by, Call::WithIrn)
+                    .await,
+            )
+        }
+    };
+    let (record, stored) = store_acknowledgement(state, record, ewb).await?;
+    let mut data = IrnData::from(&record);
     let mut info = warning_entries(&warnings);
-    if accepted.invoice.ewb.is_some() {
-        let ewb = EwbRequest {
-            invoice: &accepted.invoice,
-            warnings: &ewb_warnings,
-            fresh,
-        };
-        info.extend(attach_ewb(state, &caller, &record, ewb, &mut data).await);
-    }
+    info.extend(ewb_outcome(state, &record, stored, &mut data).await);
     let json = serde_json::to_vec(&data).map_err(|_| Failure::code(codes::APPLICATION_ERROR))?;
     let reply = Success::encrypted(caller.sek(), &json);
     Ok(match info_of(info) {
@@ -124,24 +131,64 @@ async fn acknowledge(
     })
 }
 
-/// Stores the record durably. There is no read before the insert: the store's unique key on the IRN
-/// decides, and a resent document costs only the two signatures it turns out not to need. Returns the
-/// record and whether it is new (false: an identical resend answered with the first acknowledgement).
+/// What became of the e-way bill asked for with the IRN.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one short-lived value per request; boxing would only complicate matching"
+)]
+enum EwbStored {
+    NotAsked,
+    /// Made with the IRN, or why not (an IRN is never undone by its e-way bill).
+    Fresh(Result<Made, Refused>),
+    /// The IRN was an identical resend: its e-way bill, if any, was made the first time.
+    Resend,
+}
+
+/// Stores the record (and the e-way bill prepared with it) durably. There is no read before the
+/// insert: the store's unique key on the IRN decides, and a resent document costs only the two
+/// signatures it turns out not to need. Returns the record: the new one, or the first
+/// acknowledgement of an identical resend.
 async fn store_acknowledgement(
     state: &Shared,
     record: EInvoice,
-) -> Result<(EInvoice, bool), Failure> {
-    let outcome = state
-        .store
-        .insert_einvoice(record.clone())
-        .await
-        .map_err(store_failure)?;
+    ewb: Option<Result<Made, Refused>>,
+) -> Result<(EInvoice, EwbStored), Failure> {
+    let (outcome, stored) = match ewb {
+        None => {
+            let outcome = state.store.insert_einvoice(record.clone()).await;
+            (outcome.map_err(store_failure)?, EwbStored::NotAsked)
+        }
+        Some(Err(refused)) => {
+            let outcome = state.store.insert_einvoice(record.clone()).await;
+            (
+                outcome.map_err(store_failure)?,
+                EwbStored::Fresh(Err(refused)),
+            )
+        }
+        Some(Ok(made)) => {
+            let both = state
+                .store
+                .insert_einvoice_with_ewaybill(record.clone(), made.bill.clone())
+                .await
+                .map_err(store_failure)?;
+            let ewb = match both.ewb {
+                Some(Ok(outcome)) => crate::ewaybill::recorded(made, outcome),
+                Some(Err(e)) => Err(Refused::Store(e)),
+                None => Err(Refused::Errors(Vec::new())),
+            };
+            (both.invoice, EwbStored::Fresh(ewb))
+        }
+    };
     match outcome {
-        InsertOutcome::Inserted => Ok((record, true)),
+        InsertOutcome::Inserted => Ok((record, stored)),
         InsertOutcome::Duplicate(existing)
             if state.config.replay_identical_resends && same_content(&existing, &record) =>
         {
-            Ok((existing, false))
+            let stored = match stored {
+                EwbStored::NotAsked => EwbStored::NotAsked,
+                _ => EwbStored::Resend,
+            };
+            Ok((existing, stored))
         }
         InsertOutcome::Duplicate(existing) => Err(duplicate(&existing)),
     }
@@ -195,64 +242,54 @@ async fn sign_both(
         )))
 }
 
-/// The e-way bill asked for with the IRN (`EwbDtls`).
-struct EwbRequest<'a> {
-    /// The document, its `ewb` holding Part-B.
-    invoice: &'a Invoice,
-    /// What the e-way bill rules found while the document was checked.
-    warnings: &'a [Finding],
-    /// Whether the IRN was just registered (false: an identical resend).
-    fresh: bool,
-}
-
-/// Makes the e-way bill of a just-registered IRN and puts it into `data`; returns the `InfoDtls`
-/// entries to add. The IRN stands whatever happens here: a failed e-way bill is reported as `EWBERR`
-/// (reference §6.11). An identical resend gets the e-way bill made the first time, if any.
-async fn attach_ewb(
+/// Puts the e-way bill made with the IRN into `data`; returns the `InfoDtls` entries to add: `EWBPPD`
+/// for a computed distance, `EWBERR` with every reason when none was made (reference §6.11).
+async fn ewb_outcome(
     state: &Shared,
-    caller: &Caller,
     record: &EInvoice,
-    request: EwbRequest<'_>,
+    stored: EwbStored,
     data: &mut IrnData<'_>,
 ) -> Vec<serde_json::Value> {
-    if !request.fresh {
-        if let Ok(bills) = state.store.ewaybills_for_irn(&record.irn).await
-            && let Some(bill) = bills.iter().find(|b| b.status == "ACT")
-        {
-            data.set_ewb(bill);
+    match stored {
+        EwbStored::NotAsked => Vec::new(),
+        EwbStored::Resend => {
+            if let Ok(bills) = state.store.ewaybills_for_irn(&record.irn).await
+                && let Some(bill) = bills.iter().find(|b| b.status == "ACT")
+            {
+                data.set_ewb(bill);
+            }
+            Vec::new()
         }
-        return Vec::new();
-    }
-    if !request.warnings.is_empty() {
-        return vec![ewb_error(
-            request
-                .warnings
-                .iter()
-                .map(|f| json!({"ErrorCode": f.code, "ErrorMessage": f.message}))
-                .collect(),
-        )];
-    }
-    let by = super::ewaybill::requester(caller);
-    match crate::ewaybill::make(state, request.invoice, &record.irn, &by, Call::WithIrn).await {
-        Ok(made) => {
+        EwbStored::Fresh(Ok(made)) => {
             data.set_ewb(&made.bill);
             made.computed_km
                 .map(super::ewaybill::computed_distance_info)
                 .into_iter()
                 .collect()
         }
-        Err(Refused::Errors(errors)) => vec![ewb_error(
+        EwbStored::Fresh(Err(Refused::Errors(errors))) => vec![ewb_error(
             errors
                 .iter()
                 .map(|e| json!({"ErrorCode": e.code, "ErrorMessage": e.message}))
                 .collect(),
         )],
-        Err(Refused::Store(e)) => {
+        EwbStored::Fresh(Err(Refused::Store(e))) => {
             tracing::error!(error = %e, irn = %record.irn, "e-way bill not stored");
             vec![ewb_error(vec![json!({"ErrorCode": "4001",
                 "ErrorMessage": "Error ocurred while creating Eway Bill"})])]
         }
     }
+}
+
+/// The e-way bill rules' findings as NIC errors.
+fn rule_errors(findings: &[Finding]) -> Vec<ErrorDetail> {
+    findings
+        .iter()
+        .map(|f| ErrorDetail {
+            code: f.code.to_string(),
+            message: f.message.clone(),
+        })
+        .collect()
 }
 
 /// `EWBERR`: the IRN was issued, the e-way bill was not, and why.

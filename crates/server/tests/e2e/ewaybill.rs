@@ -584,3 +584,25 @@ async fn cancel_within_24_hours_and_the_irn_cancel_waits_for_it() {
     assert_eq!(answer["error"]["errorCodes"], "105");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_identical_resend_gets_the_first_ewb_and_makes_no_second() {
+    let server = TestServer::start_with(|c| c.replay_identical_resends = true).await;
+    let c = Caller::new(&server).await;
+    let invoice: Value = serde_json::from_str(&goods_invoice(
+        &c.tp.gstin,
+        "RESEND/1",
+        570001,
+        Some(road(150)),
+    ))
+    .unwrap();
+    let first = c.post("/eicore/v1.03/Invoice", &invoice).await;
+    let again = c.post("/eicore/v1.03/Invoice", &invoice).await;
+    assert_eq!(first["Status"], 1, "{first}");
+    assert_eq!(again["Status"], 1, "{again}");
+    assert!(first["Data"]["EwbNo"].as_i64().is_some());
+    assert_eq!(again["Data"]["Irn"], first["Data"]["Irn"]);
+    assert_eq!(again["Data"]["EwbNo"], first["Data"]["EwbNo"]);
+    assert_eq!(again["Data"]["EwbValidTill"], first["Data"]["EwbValidTill"]);
+    server.stop().await;
+}

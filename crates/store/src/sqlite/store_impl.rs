@@ -7,18 +7,18 @@ use sqlx::sqlite::SqliteConnection;
 use tokio::sync::oneshot;
 
 use super::rows::{
-    admin_from_row, bind_client, bind_developer, bind_ewaybill, bind_gstin, bind_otp, bind_session,
-    bind_user, client_from_row, developer_from_row, einvoice_from_row, ewaybill_from_row,
-    gstin_from_row, join_ips, otp_from_row, outbox_from_row, portal_session_from_row,
-    session_auth_from_row, session_from_row, user_from_row,
+    admin_from_row, bind_client, bind_developer, bind_gstin, bind_otp, bind_session, bind_user,
+    client_from_row, developer_from_row, einvoice_from_row, ewaybill_from_row, gstin_from_row,
+    join_ips, otp_from_row, outbox_from_row, portal_session_from_row, session_auth_from_row,
+    session_from_row, user_from_row,
 };
 use super::writer::WriteCmd;
 use super::{BEGIN_WRITE, SqliteStore, closed};
 use crate::error::{backend, conflict_or_backend};
 use crate::{
     Admin, ApiClient, ApiUser, CancelOutcome, Developer, EInvoice, EwayBill, EwbCancelOutcome,
-    EwbInsertOutcome, GstinRecord, InsertOutcome, Otp, OtpUse, OutboxMessage, PortalSession,
-    Session, SessionAuth, Store, StoreError, TaxpayerBundle, sql,
+    EwbInsertOutcome, GstinRecord, InsertOutcome, InsertWithEwb, Otp, OtpUse, OutboxMessage,
+    PortalSession, Session, SessionAuth, Store, StoreError, TaxpayerBundle, sql,
 };
 
 #[async_trait]
@@ -154,6 +154,21 @@ impl Store for SqliteStore {
         answer.await.map_err(|_| closed())?
     }
 
+    async fn insert_einvoice_with_ewaybill(
+        &self,
+        inv: EInvoice,
+        bill: EwayBill,
+    ) -> Result<InsertWithEwb, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        let cmd = WriteCmd::InsertWithEwb {
+            row: Box::new(inv),
+            bill: Box::new(bill),
+            reply,
+        };
+        self.inserts.send(cmd).await.map_err(|_| closed())?;
+        answer.await.map_err(|_| closed())?
+    }
+
     async fn get_einvoice(&self, irn: &str) -> Result<Option<EInvoice>, StoreError> {
         let row = sqlx::query(sql::SELECT_EINVOICE)
             .bind(irn.to_string())
@@ -219,32 +234,14 @@ impl Store for SqliteStore {
     }
 
     async fn insert_ewaybill(&self, ewb: &EwayBill) -> Result<EwbInsertOutcome, StoreError> {
-        let mut tx = self.writer.begin_with(BEGIN_WRITE).await.map_err(backend)?;
-        let status = sqlx::query(sql::SELECT_EINVOICE_STATUS)
-            .bind(ewb.irn.clone())
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(backend)?;
-        let Some(status) = status else {
-            return Ok(EwbInsertOutcome::IrnNotFound);
+        // Through the group-commit writer: an e-way bill made with its IRN shares its fsync.
+        let (reply, answer) = oneshot::channel();
+        let cmd = WriteCmd::InsertEwb {
+            bill: Box::new(ewb.clone()),
+            reply,
         };
-        if status.try_get::<String, _>(0).map_err(backend)? != "ACT" {
-            return Ok(EwbInsertOutcome::IrnNotActive);
-        }
-        let active = sqlx::query(sql::SELECT_ACTIVE_EWAYBILL_FOR_IRN)
-            .bind(ewb.irn.clone())
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(backend)?;
-        if let Some(row) = active {
-            return Ok(EwbInsertOutcome::AlreadyActive(ewaybill_from_row(&row)?));
-        }
-        bind_ewaybill(sqlx::query(sql::INSERT_EWAYBILL), ewb)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
-        tx.commit().await.map_err(backend)?;
-        Ok(EwbInsertOutcome::Inserted)
+        self.inserts.send(cmd).await.map_err(|_| closed())?;
+        answer.await.map_err(|_| closed())?
     }
 
     async fn ewaybills_for_irn(&self, irn: &str) -> Result<Vec<EwayBill>, StoreError> {
