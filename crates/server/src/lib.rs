@@ -5,6 +5,7 @@ pub mod api;
 pub mod config;
 pub mod ewaybill;
 pub mod gstr1;
+pub mod health;
 pub mod ids;
 pub mod keys;
 pub mod nic;
@@ -112,6 +113,8 @@ pub fn router(state: Shared) -> Router {
 pub fn router_with(state: Shared, extra: Router) -> Router {
     let mut app = Router::new()
         .route("/api/v1", get(index))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
         .route("/keys/auth-public.pem", get(keys::auth_public_key))
         .route("/keys/signing-cert.pem", get(keys::signing_certificate))
         .route("/.well-known/jwks.json", get(keys::jwks))
@@ -236,6 +239,7 @@ async fn index(
         "errors": "/api/v1/errors",
         "schema": "/api/v1/schema/inv-01.json",
         "gstr1": "/api/v1/gstr1?gstin={gstin}&period={MMYYYY}",
+        "health": {"live": "/healthz", "ready": "/readyz"},
         "sandbox": (state.config.mode == Mode::Sandbox).then_some("/sandbox/v1/taxpayers"),
     }))
 }

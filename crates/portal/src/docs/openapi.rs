@@ -452,6 +452,28 @@ fn build() -> Value {
                "responses": plain_json("The index.", json!({"name": "OpenIRP", "version": "0.1.0", "mode": "sandbox",
                    "auth": "/eivital/v1.04/auth"}))}),
     );
+    put(
+        "/healthz",
+        "get",
+        json!({"tags": ["OpenIRP API"], "operationId": "healthz", "summary": "Liveness",
+               "description": "200 while the process answers HTTP (for a load balancer's liveness probe).",
+               "responses": plain_json("Alive.", json!({"status": "ok"}))}),
+    );
+    put(
+        "/readyz",
+        "get",
+        json!({"tags": ["OpenIRP API"], "operationId": "readyz", "summary": "Readiness",
+        "description": "200 when the store answers within 2 s and the signing threads sign with the loaded key; \
+            503 with what is wrong otherwise (take the node out of the load balancer).",
+        "responses": {
+            "200": {"description": "Ready.", "content": {"application/json": {"schema": {"type": "object"},
+                "example": {"status": "ready", "store": "ok",
+                    "signing": {"status": "ok", "kid": "EDC57DE1358B300BA9F79340A6696831F3C85047"}}}}},
+            "503": {"description": "Not ready.", "content": {"application/json": {"schema": {"type": "object"},
+                "example": {"status": "not ready", "store": "backend: store is closed",
+                    "signing": {"status": "ok", "kid": "EDC57DE1358B300BA9F79340A6696831F3C85047"}}}}}
+        }}),
+    );
     let mut gstr1_params = session_headers();
     gstr1_params.extend([
         json!({"name": "gstin", "in": "query", "required": true, "schema": {"type": "string"},
