@@ -9,6 +9,7 @@ mod get;
 mod gstin;
 mod gstr1;
 mod login;
+mod migrate;
 mod print;
 mod profile;
 mod qr;
@@ -38,6 +39,8 @@ struct Cli {
 enum Command {
     /// Run the IRP server (NIC e-Invoice API, developer portal, key publication, sandbox test-data API).
     Serve(serve::ServeArgs),
+    /// Apply the database migrations (SQLite file or --database PostgreSQL) and stop.
+    Migrate(migrate::MigrateArgs),
     /// Measure Generate IRN end to end over HTTP against the RSA-2048 signing rate of this machine.
     Bench(bench::BenchArgs),
     /// Log in to the IRP and cache the token and session key (mode 0600) for the other commands.
@@ -73,12 +76,16 @@ fn main() -> anyhow::Result<std::process::ExitCode> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("OPENIRP_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+                // PostgreSQL's notices ("relation already exists, skipping") are not news.
+                .unwrap_or_else(|_| {
+                    tracing_subscriber::EnvFilter::new("info,sqlx::postgres::notice=warn")
+                }),
         )
         .with_writer(std::io::stderr)
         .init();
     match cli.command {
         Command::Serve(args) => serve::run(args).map(|()| std::process::ExitCode::SUCCESS),
+        Command::Migrate(args) => migrate::run(args).map(|()| std::process::ExitCode::SUCCESS),
         Command::Bench(args) => bench::run(args).map(|()| std::process::ExitCode::SUCCESS),
         Command::Validate(args) => validate::run(args),
         Command::Admin(cmd) => admin::run(cmd).map(|()| std::process::ExitCode::SUCCESS),

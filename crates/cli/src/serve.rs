@@ -20,6 +20,14 @@ pub struct ServeArgs {
     /// Where the database and the keys live.
     #[arg(long, env = "OPENIRP_DATA_DIR", default_value = "./openirp-data")]
     pub data_dir: PathBuf,
+    /// PostgreSQL instead of the embedded SQLite file, e.g. postgres://irp@db.internal/openirp (the keys
+    /// stay in --data-dir).
+    #[arg(
+        long = "database",
+        env = "OPENIRP_DATABASE_URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
     /// sandbox: test-data API and movable clock; production: neither.
     #[arg(long, env = "OPENIRP_MODE", value_enum, default_value = "sandbox")]
     pub mode: ModeArg,
@@ -73,6 +81,7 @@ impl ServeArgs {
         config.replay_identical_resends = self.replay_identical_resends;
         config.max_body_bytes = self.max_body_bytes;
         config.ack_prefix = self.ack_prefix;
+        config.database_url = self.database_url.clone();
         if config.mode == Mode::Production {
             config.issuer = "OpenIRP".to_string();
         }
@@ -134,10 +143,17 @@ fn print_banner(state: &Shared, addr: SocketAddr) {
     );
     println!("  listening      {url}");
     println!("  portal         {url}/  (API reference {url}/api-docs/)");
-    println!(
-        "  data           {} (SQLite, WAL, durable commits)",
-        c.data_dir.display()
-    );
+    match &c.database_url {
+        Some(url) => println!(
+            "  data           PostgreSQL {}; keys in {}",
+            without_credentials(url),
+            c.data_dir.display()
+        ),
+        None => println!(
+            "  data           {} (SQLite, WAL, durable commits)",
+            c.data_dir.display()
+        ),
+    }
     println!(
         "  auth key       {} ({reused}); public key at {url}/keys/auth-public.pem",
         k.auth_key_path.display()
@@ -176,5 +192,32 @@ async fn shutdown_signal() {
     tokio::select! {
         _ = ctrl_c => {},
         _ = term => {},
+    }
+}
+
+/// A database URL without its user name and password, for printing.
+pub fn without_credentials(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://…@{}", &url[..scheme], &url[at + 1..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_credentials;
+
+    #[test]
+    fn printed_database_urls_carry_no_credentials() {
+        assert_eq!(
+            without_credentials("postgres://irp:s3cret@db.internal:5432/openirp"),
+            "postgres://…@db.internal:5432/openirp"
+        );
+        assert_eq!(
+            without_credentials("postgres://db.internal/openirp"),
+            "postgres://db.internal/openirp"
+        );
     }
 }

@@ -44,6 +44,9 @@ pub struct Config {
     pub issuer: String,
     /// Whether commits wait for the disk (fsync); only tests that do not care turn this off.
     pub durable: bool,
+    /// A PostgreSQL URL (`postgres://…`); `None` keeps the embedded SQLite file in `data_dir`. The keys
+    /// stay in `data_dir` either way.
+    pub database_url: Option<String>,
 }
 
 impl Config {
@@ -61,6 +64,7 @@ impl Config {
             ack_prefix: 11,
             issuer: "OpenIRP Sandbox".to_string(),
             durable: true,
+            database_url: None,
         }
     }
 }

@@ -26,7 +26,7 @@ use axum::http::{StatusCode, Uri};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use openirp_crypto::{CryptoError, load_or_create_server_keys};
-use openirp_store::{CachedStore, SqliteOptions, SqliteStore, StoreError};
+use openirp_store::{CachedStore, PgStore, SqliteOptions, SqliteStore, StoreError};
 use std::sync::Arc;
 use tower::Layer as _;
 
@@ -65,15 +65,20 @@ pub async fn open(config: Config) -> Result<Shared, StartError> {
     std::fs::create_dir_all(&dir).map_err(dir_error)?;
     restrict_dir(&dir).map_err(dir_error)?;
     let keys = load_or_create_server_keys(&dir, "OpenIRP e-Invoice signing")?;
-    let db = dir.join(SqliteStore::FILE_NAME);
-    create_private_file(&db).map_err(dir_error)?;
-    let options = SqliteOptions {
-        durable: config.durable,
-        ..SqliteOptions::default()
+    let store: Arc<dyn openirp_store::Store> = match &config.database_url {
+        Some(url) => Arc::new(CachedStore::new(PgStore::connect(url).await?, CACHE_TTL)),
+        None => {
+            let db = dir.join(SqliteStore::FILE_NAME);
+            create_private_file(&db).map_err(dir_error)?;
+            let options = SqliteOptions {
+                durable: config.durable,
+                ..SqliteOptions::default()
+            };
+            let store = SqliteStore::open_with(&db, options).await?;
+            Arc::new(CachedStore::new(store, CACHE_TTL))
+        }
     };
-    let store = SqliteStore::open_with(&db, options).await?;
-    let store = CachedStore::new(store, CACHE_TTL);
-    let state = Arc::new(AppState::new(config, Arc::new(store), keys).map_err(dir_error)?);
+    let state = Arc::new(AppState::new(config, store, keys).map_err(dir_error)?);
     if state.config.mode == Mode::Sandbox {
         sandbox::preload_nic_sandbox_gstins(&state).await?;
     }

@@ -7,6 +7,7 @@
 
 mod cached;
 mod error;
+mod postgres;
 mod records;
 mod sql;
 mod sqlite;
@@ -14,6 +15,7 @@ mod store;
 
 pub use cached::CachedStore;
 pub use error::StoreError;
+pub use postgres::{PgOptions, PgStore};
 pub use records::{
     Admin, ApiClient, ApiUser, CancelOutcome, Developer, EInvoice, EwayBill, EwbCancelOutcome,
     EwbInsertOutcome, GstinRecord, InsertOutcome, InsertWithEwb, Otp, OtpUse, OutboxMessage,

@@ -1,22 +1,13 @@
-//! E-way bills and period listings on a real SQLite file.
+//! E-way bills and period listings, on every store backend (see `support`).
 
-use std::sync::Arc;
+mod support;
 
 use openirp_store::{
-    CancelOutcome, EInvoice, EwayBill, EwbCancelOutcome, EwbInsertOutcome, InsertOutcome,
-    SqliteStore, Store,
+    CancelOutcome, EInvoice, EwayBill, EwbCancelOutcome, EwbInsertOutcome, InsertOutcome, Store,
 };
-use tempfile::TempDir;
+use support::backends;
 
 const NOW: i64 = 1_750_000_000;
-
-async fn open() -> (TempDir, Arc<SqliteStore>) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = SqliteStore::open(&dir.path().join(SqliteStore::FILE_NAME))
-        .await
-        .expect("open store");
-    (dir, Arc::new(store))
-}
 
 fn einvoice(n: u32, doc_date: &str) -> EInvoice {
     EInvoice {
@@ -67,7 +58,7 @@ fn bill(ewb_no: i64, irn: &str) -> EwayBill {
     }
 }
 
-async fn registered(store: &SqliteStore, n: u32) -> EInvoice {
+async fn registered(store: &dyn Store, n: u32) -> EInvoice {
     let inv = einvoice(n, "15/11/2026");
     assert_eq!(
         store.insert_einvoice(inv.clone()).await.unwrap(),
@@ -78,214 +69,226 @@ async fn registered(store: &SqliteStore, n: u32) -> EInvoice {
 
 #[tokio::test]
 async fn an_ewaybill_round_trips_and_is_the_irns_only_active_one() {
-    let (_dir, store) = open().await;
-    let inv = registered(&store, 1).await;
-    let first = bill(100_000_000_001, &inv.irn);
-    assert_eq!(
-        store.insert_ewaybill(&first).await.unwrap(),
-        EwbInsertOutcome::Inserted
-    );
-    assert_eq!(
-        store.get_ewaybill(first.ewb_no).await.unwrap(),
-        Some(first.clone())
-    );
-    let second = bill(100_000_000_002, &inv.irn);
-    assert_eq!(
-        store.insert_ewaybill(&second).await.unwrap(),
-        EwbInsertOutcome::AlreadyActive(first.clone())
-    );
-    assert_eq!(store.get_ewaybill(second.ewb_no).await.unwrap(), None);
+    for b in backends().await {
+        let store = &b.store;
+        let inv = registered(store.as_ref(), 1).await;
+        let first = bill(100_000_000_001, &inv.irn);
+        assert_eq!(
+            store.insert_ewaybill(&first).await.unwrap(),
+            EwbInsertOutcome::Inserted
+        );
+        assert_eq!(
+            store.get_ewaybill(first.ewb_no).await.unwrap(),
+            Some(first.clone())
+        );
+        let second = bill(100_000_000_002, &inv.irn);
+        assert_eq!(
+            store.insert_ewaybill(&second).await.unwrap(),
+            EwbInsertOutcome::AlreadyActive(first.clone())
+        );
+        assert_eq!(store.get_ewaybill(second.ewb_no).await.unwrap(), None);
 
-    // Once the first is cancelled, a new one may be made; the list is newest first.
-    let EwbCancelOutcome::Cancelled(cancelled) = store
-        .cancel_ewaybill(first.ewb_no, "2", "order cancelled", NOW + 120)
-        .await
-        .unwrap()
-    else {
-        panic!("not cancelled");
-    };
-    assert_eq!(cancelled.status, "CNL");
-    assert_eq!(cancelled.cancelled_at, Some(NOW + 120));
-    let mut third = bill(100_000_000_003, &inv.irn);
-    third.ewb_dt = NOW + 200;
-    assert_eq!(
-        store.insert_ewaybill(&third).await.unwrap(),
-        EwbInsertOutcome::Inserted
-    );
-    let all = store.ewaybills_for_irn(&inv.irn).await.unwrap();
-    assert_eq!(
-        all.iter().map(|b| b.ewb_no).collect::<Vec<_>>(),
-        vec![third.ewb_no, first.ewb_no]
-    );
+        // Once the first is cancelled, a new one may be made; the list is newest first.
+        let EwbCancelOutcome::Cancelled(cancelled) = store
+            .cancel_ewaybill(first.ewb_no, "2", "order cancelled", NOW + 120)
+            .await
+            .unwrap()
+        else {
+            panic!("not cancelled");
+        };
+        assert_eq!(cancelled.status, "CNL");
+        assert_eq!(cancelled.cancelled_at, Some(NOW + 120));
+        let mut third = bill(100_000_000_003, &inv.irn);
+        third.ewb_dt = NOW + 200;
+        assert_eq!(
+            store.insert_ewaybill(&third).await.unwrap(),
+            EwbInsertOutcome::Inserted
+        );
+        let all = store.ewaybills_for_irn(&inv.irn).await.unwrap();
+        assert_eq!(
+            all.iter().map(|b| b.ewb_no).collect::<Vec<_>>(),
+            vec![third.ewb_no, first.ewb_no]
+        );
+    }
 }
 
 #[tokio::test]
 async fn no_ewaybill_for_an_unknown_or_cancelled_irn() {
-    let (_dir, store) = open().await;
-    assert_eq!(
-        store
-            .insert_ewaybill(&bill(100_000_000_001, &"f".repeat(64)))
-            .await
-            .unwrap(),
-        EwbInsertOutcome::IrnNotFound
-    );
-    let inv = registered(&store, 2).await;
-    assert!(matches!(
-        store
-            .cancel_einvoice(&inv.irn, "1", "dup", NOW)
-            .await
-            .unwrap(),
-        CancelOutcome::Cancelled(_)
-    ));
-    assert_eq!(
-        store
-            .insert_ewaybill(&bill(100_000_000_002, &inv.irn))
-            .await
-            .unwrap(),
-        EwbInsertOutcome::IrnNotActive
-    );
-    assert!(store.ewaybills_for_irn(&inv.irn).await.unwrap().is_empty());
+    for b in backends().await {
+        let store = &b.store;
+        assert_eq!(
+            store
+                .insert_ewaybill(&bill(100_000_000_001, &"f".repeat(64)))
+                .await
+                .unwrap(),
+            EwbInsertOutcome::IrnNotFound
+        );
+        let inv = registered(store.as_ref(), 2).await;
+        assert!(matches!(
+            store
+                .cancel_einvoice(&inv.irn, "1", "dup", NOW)
+                .await
+                .unwrap(),
+            CancelOutcome::Cancelled(_)
+        ));
+        assert_eq!(
+            store
+                .insert_ewaybill(&bill(100_000_000_002, &inv.irn))
+                .await
+                .unwrap(),
+            EwbInsertOutcome::IrnNotActive
+        );
+        assert!(store.ewaybills_for_irn(&inv.irn).await.unwrap().is_empty());
+    }
 }
 
 #[tokio::test]
 async fn an_active_ewaybill_blocks_the_irn_cancel_until_it_is_cancelled() {
-    let (_dir, store) = open().await;
-    let inv = registered(&store, 3).await;
-    let b = bill(100_000_000_001, &inv.irn);
-    store.insert_ewaybill(&b).await.unwrap();
-    let CancelOutcome::EwbActive(row) = store
-        .cancel_einvoice(&inv.irn, "1", "dup", NOW)
-        .await
-        .unwrap()
-    else {
-        panic!("cancel was not blocked");
-    };
-    assert_eq!(row.status, "ACT");
-    assert_eq!(
-        store.get_einvoice(&inv.irn).await.unwrap().unwrap().status,
-        "ACT"
-    );
-    store
-        .cancel_ewaybill(b.ewb_no, "1", "", NOW + 1)
-        .await
-        .unwrap();
-    assert!(matches!(
-        store
-            .cancel_einvoice(&inv.irn, "1", "dup", NOW + 2)
+    for b in backends().await {
+        let store = &b.store;
+        let inv = registered(store.as_ref(), 3).await;
+        let ewb = bill(100_000_000_001, &inv.irn);
+        store.insert_ewaybill(&ewb).await.unwrap();
+        let CancelOutcome::EwbActive(row) = store
+            .cancel_einvoice(&inv.irn, "1", "dup", NOW)
             .await
-            .unwrap(),
-        CancelOutcome::Cancelled(_)
-    ));
+            .unwrap()
+        else {
+            panic!("cancel was not blocked");
+        };
+        assert_eq!(row.status, "ACT");
+        assert_eq!(
+            store.get_einvoice(&inv.irn).await.unwrap().unwrap().status,
+            "ACT"
+        );
+        store
+            .cancel_ewaybill(ewb.ewb_no, "1", "", NOW + 1)
+            .await
+            .unwrap();
+        assert!(matches!(
+            store
+                .cancel_einvoice(&inv.irn, "1", "dup", NOW + 2)
+                .await
+                .unwrap(),
+            CancelOutcome::Cancelled(_)
+        ));
+    }
 }
 
 #[tokio::test]
 async fn of_concurrent_ewaybills_for_one_irn_one_is_made_and_of_cancels_one_wins() {
-    let (_dir, store) = open().await;
-    let inv = registered(&store, 4).await;
-    let mut tasks = Vec::new();
-    for i in 0..8 {
-        let store = store.clone();
-        let b = bill(100_000_000_010 + i, &inv.irn);
-        tasks.push(tokio::spawn(async move {
-            store.insert_ewaybill(&b).await.unwrap()
-        }));
-    }
-    let mut made = 0;
-    for t in tasks {
-        if t.await.unwrap() == EwbInsertOutcome::Inserted {
-            made += 1;
+    for b in backends().await {
+        let store = &b.store;
+        let inv = registered(store.as_ref(), 4).await;
+        let mut tasks = Vec::new();
+        for i in 0..8 {
+            let store = store.clone();
+            let ewb = bill(100_000_000_010 + i, &inv.irn);
+            tasks.push(tokio::spawn(async move {
+                store.insert_ewaybill(&ewb).await.unwrap()
+            }));
         }
-    }
-    assert_eq!(made, 1);
-    let active = store.ewaybills_for_irn(&inv.irn).await.unwrap();
-    assert_eq!(active.len(), 1);
-    let ewb_no = active[0].ewb_no;
-    let mut cancels = Vec::new();
-    for i in 0..8 {
-        let store = store.clone();
-        cancels.push(tokio::spawn(async move {
-            store
-                .cancel_ewaybill(ewb_no, "2", "x", NOW + i)
-                .await
-                .unwrap()
-        }));
-    }
-    let mut won = 0;
-    for c in cancels {
-        match c.await.unwrap() {
-            EwbCancelOutcome::Cancelled(_) => won += 1,
-            EwbCancelOutcome::NotActive(b) => assert_eq!(b.status, "CNL"),
-            EwbCancelOutcome::NotFound => panic!("bill exists"),
+        let mut made = 0;
+        for t in tasks {
+            if t.await.unwrap() == EwbInsertOutcome::Inserted {
+                made += 1;
+            }
         }
+        assert_eq!(made, 1);
+        let active = store.ewaybills_for_irn(&inv.irn).await.unwrap();
+        assert_eq!(active.len(), 1);
+        let ewb_no = active[0].ewb_no;
+        let mut cancels = Vec::new();
+        for i in 0..8 {
+            let store = store.clone();
+            cancels.push(tokio::spawn(async move {
+                store
+                    .cancel_ewaybill(ewb_no, "2", "x", NOW + i)
+                    .await
+                    .unwrap()
+            }));
+        }
+        let mut won = 0;
+        for c in cancels {
+            match c.await.unwrap() {
+                EwbCancelOutcome::Cancelled(_) => won += 1,
+                EwbCancelOutcome::NotActive(b) => assert_eq!(b.status, "CNL"),
+                EwbCancelOutcome::NotFound => panic!("bill exists"),
+            }
+        }
+        assert_eq!(won, 1);
+        assert_eq!(
+            store.cancel_ewaybill(1, "2", "x", NOW).await.unwrap(),
+            EwbCancelOutcome::NotFound
+        );
     }
-    assert_eq!(won, 1);
-    assert_eq!(
-        store.cancel_ewaybill(1, "2", "x", NOW).await.unwrap(),
-        EwbCancelOutcome::NotFound
-    );
 }
 
 #[tokio::test]
 async fn period_listing_takes_the_sellers_documents_of_that_month_by_ack_no() {
-    let (_dir, store) = open().await;
-    let dates = [
-        "01/11/2026",
-        "30/11/2026",
-        "31/10/2026",
-        "01/12/2026",
-        "15/11/2025",
-    ];
-    for (i, d) in dates.iter().enumerate() {
-        let n = u32::try_from(i).unwrap() + 10;
-        store.insert_einvoice(einvoice(n, d)).await.unwrap();
+    for b in backends().await {
+        let store = &b.store;
+        let dates = [
+            "01/11/2026",
+            "30/11/2026",
+            "31/10/2026",
+            "01/12/2026",
+            "15/11/2025",
+        ];
+        for (i, d) in dates.iter().enumerate() {
+            let n = u32::try_from(i).unwrap() + 10;
+            store.insert_einvoice(einvoice(n, d)).await.unwrap();
+        }
+        let mut other = einvoice(20, "10/11/2026");
+        other.seller_gstin = "07AAACB1234C1Z1".to_string();
+        store.insert_einvoice(other).await.unwrap();
+        store
+            .cancel_einvoice(&format!("{:064x}", 11), "1", "dup", NOW)
+            .await
+            .unwrap();
+        let listed = store
+            .list_einvoices_for_period("29AAACB1234C1Z5", 11, 2026)
+            .await
+            .unwrap();
+        assert_eq!(
+            listed
+                .iter()
+                .map(|e| e.doc_date.as_str())
+                .collect::<Vec<_>>(),
+            vec!["01/11/2026", "30/11/2026"]
+        );
+        assert_eq!(listed[1].status, "CNL");
     }
-    let mut other = einvoice(20, "10/11/2026");
-    other.seller_gstin = "07AAACB1234C1Z1".to_string();
-    store.insert_einvoice(other).await.unwrap();
-    store
-        .cancel_einvoice(&format!("{:064x}", 11), "1", "dup", NOW)
-        .await
-        .unwrap();
-    let listed = store
-        .list_einvoices_for_period("29AAACB1234C1Z5", 11, 2026)
-        .await
-        .unwrap();
-    assert_eq!(
-        listed
-            .iter()
-            .map(|e| e.doc_date.as_str())
-            .collect::<Vec<_>>(),
-        vec!["01/11/2026", "30/11/2026"]
-    );
-    assert_eq!(listed[1].status, "CNL");
 }
 
 #[tokio::test]
 async fn an_ewaybill_stored_with_its_irn_only_when_the_irn_is_new() {
-    let (_dir, store) = open().await;
-    let inv = einvoice(30, "20/11/2026");
-    let both = store
-        .insert_einvoice_with_ewaybill(inv.clone(), bill(100_000_000_030, &inv.irn))
-        .await
-        .unwrap();
-    assert_eq!(both.invoice, InsertOutcome::Inserted);
-    assert_eq!(both.ewb, Some(Ok(EwbInsertOutcome::Inserted)));
-    assert_eq!(
-        store
-            .get_ewaybill(100_000_000_030)
+    for b in backends().await {
+        let store = &b.store;
+        let inv = einvoice(30, "20/11/2026");
+        let both = store
+            .insert_einvoice_with_ewaybill(inv.clone(), bill(100_000_000_030, &inv.irn))
             .await
-            .unwrap()
-            .unwrap()
-            .irn,
-        inv.irn
-    );
-    // The same document again: a duplicate, and its bill is not tried.
-    let again = store
-        .insert_einvoice_with_ewaybill(inv.clone(), bill(100_000_000_031, &inv.irn))
-        .await
-        .unwrap();
-    assert_eq!(again.invoice, InsertOutcome::Duplicate(inv.clone()));
-    assert_eq!(again.ewb, None);
-    assert_eq!(store.get_ewaybill(100_000_000_031).await.unwrap(), None);
-    assert_eq!(store.ewaybills_for_irn(&inv.irn).await.unwrap().len(), 1);
+            .unwrap();
+        assert_eq!(both.invoice, InsertOutcome::Inserted);
+        assert_eq!(both.ewb, Some(Ok(EwbInsertOutcome::Inserted)));
+        assert_eq!(
+            store
+                .get_ewaybill(100_000_000_030)
+                .await
+                .unwrap()
+                .unwrap()
+                .irn,
+            inv.irn
+        );
+        // The same document again: a duplicate, and its bill is not tried.
+        let again = store
+            .insert_einvoice_with_ewaybill(inv.clone(), bill(100_000_000_031, &inv.irn))
+            .await
+            .unwrap();
+        assert_eq!(again.invoice, InsertOutcome::Duplicate(inv.clone()));
+        assert_eq!(again.ewb, None);
+        assert_eq!(store.get_ewaybill(100_000_000_031).await.unwrap(), None);
+        assert_eq!(store.ewaybills_for_irn(&inv.irn).await.unwrap().len(), 1);
+    }
 }

@@ -9,5 +9,6 @@ mod gstr1;
 mod harness;
 mod keys;
 mod lifecycle;
+mod postgres;
 mod sandbox;
 mod validate;
