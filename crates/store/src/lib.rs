@@ -9,6 +9,7 @@ mod cached;
 mod error;
 mod postgres;
 mod records;
+mod rows;
 mod sql;
 mod sqlite;
 mod store;
