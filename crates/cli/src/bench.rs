@@ -3,6 +3,8 @@
 //!
 //! By default it starts its own server in this process (a temporary data directory, durable commits)
 //! on a loopback port; `--url` points it at a running server instead (sandbox mode, to make a taxpayer).
+//! `--database` puts the embedded server on PostgreSQL, and `--nodes` starts several embedded servers on
+//! that one database with one key folder and distinct AckNo prefixes, the requests spread round-robin.
 
 mod bulk;
 
@@ -41,11 +43,24 @@ pub struct BenchArgs {
     /// Seconds spent measuring the RSA-2048 signing rate.
     #[arg(long, default_value_t = 3.0)]
     pub sign_seconds: f64,
+    /// Run the embedded server on this PostgreSQL database (postgres://…) instead of a SQLite file.
+    #[arg(long = "database")]
+    pub database_url: Option<String>,
+    /// Embedded servers to start on the one --database, sharing one key folder, each with its own AckNo
+    /// prefix (11, 12, …); the timed requests go to them in turn.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=4))]
+    pub nodes: u8,
 }
 
 pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     if args.requests == 0 || args.concurrency == 0 {
         bail!("--requests and --concurrency must be positive");
+    }
+    if args.url.is_some() && (args.database_url.is_some() || args.nodes > 1) {
+        bail!("--database and --nodes set up the embedded server; they do not apply with --url");
+    }
+    if args.nodes > 1 && args.database_url.is_none() {
+        bail!("--nodes above 1 needs --database: the nodes share one PostgreSQL database");
     }
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -58,18 +73,23 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
 
     let embedded = match &args.url {
         Some(_) => None,
-        None => Some(EmbeddedServer::start()?),
+        None => Some(Embedded::start(args.database_url.as_deref(), args.nodes)?),
     };
-    let base = args.url.clone().unwrap_or_else(|| {
-        embedded
-            .as_ref()
-            .map(|e| e.base.clone())
-            .unwrap_or_default()
-    });
+    let bases: Vec<String> = match (&args.url, &embedded) {
+        (Some(url), _) => vec![url.trim_end_matches('/').to_string()],
+        (None, Some(e)) => e.servers.iter().map(|s| s.base.clone()).collect(),
+        (None, None) => unreachable!("an embedded server is started without --url"),
+    };
+    let base = bases[0].clone();
+    let backend = match (&args.url, &args.database_url) {
+        (Some(_), _) => "the running server's".to_string(),
+        (None, Some(url)) => format!("PostgreSQL {}", crate::serve::without_credentials(url)),
+        (None, None) => "SQLite (durable commits)".to_string(),
+    };
     let load = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let result = load.block_on(drive(&base, &args));
+    let result = load.block_on(drive(&bases, &args));
     let bulk = match (&result, args.bulk) {
         (Ok(_), Some(n)) if n > 0 => Some(load.block_on(bulk::drive(&base, n, &args))),
         _ => None,
@@ -80,7 +100,19 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     let ceiling = sign_rate * cores as f64 / 2.0;
     let ratio = result.irn_per_sec / ceiling;
     println!();
-    println!("Generate IRN, end to end over HTTP ({base})");
+    println!("Generate IRN, end to end over HTTP ({})", bases.join(", "));
+    println!("  backend          {backend}");
+    println!(
+        "  nodes            {} ({})",
+        bases.len(),
+        if args.url.is_some() {
+            "behind --url"
+        } else if bases.len() > 1 {
+            "embedded, one database, one key folder, requests round-robin"
+        } else {
+            "embedded"
+        }
+    );
     println!(
         "  requests         {} ({} items each, {} in flight)",
         args.requests, args.items, args.concurrency
@@ -135,24 +167,60 @@ fn rsa_sign_rate(span: Duration) -> anyhow::Result<f64> {
     Ok(n as f64 / start.elapsed().as_secs_f64())
 }
 
-/// A server in this process, on its own runtime, over a temporary data directory.
+/// The embedded servers of a run over one temporary data directory: its key folder is shared by every
+/// node, and so is the SQLite file or the PostgreSQL database.
+struct Embedded {
+    servers: Vec<EmbeddedServer>,
+    dir: std::path::PathBuf,
+}
+
+impl Embedded {
+    /// Starts `nodes` servers one after the other (the first creates the keys and, on PostgreSQL, applies
+    /// the migrations; the others load the same keys), with AckNo prefixes 11, 12, …
+    fn start(database_url: Option<&str>, nodes: u8) -> anyhow::Result<Self> {
+        let dir = std::env::temp_dir().join(format!("openirp-bench-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut embedded = Embedded {
+            servers: Vec::new(),
+            dir,
+        };
+        for node in 0..nodes {
+            let server = EmbeddedServer::start(&embedded.dir, database_url, 11 + node)
+                .with_context(|| format!("starting embedded node {}", node + 1))?;
+            embedded.servers.push(server);
+        }
+        Ok(embedded)
+    }
+}
+
+impl Drop for Embedded {
+    fn drop(&mut self) {
+        self.servers.clear();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A server in this process, on its own runtime.
 struct EmbeddedServer {
     base: String,
     runtime: Option<tokio::runtime::Runtime>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
-    dir: std::path::PathBuf,
 }
 
 impl EmbeddedServer {
-    fn start() -> anyhow::Result<Self> {
-        let dir = std::env::temp_dir().join(format!("openirp-bench-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+    fn start(
+        dir: &std::path::Path,
+        database_url: Option<&str>,
+        ack_prefix: u8,
+    ) -> anyhow::Result<Self> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()?;
-        let mut config = openirp_server::Config::new(&dir);
+        let mut config = openirp_server::Config::new(dir);
         config.listen = "127.0.0.1:0".parse()?;
+        config.database_url = database_url.map(str::to_string);
+        config.ack_prefix = ack_prefix;
         let (base, stop, task) = runtime.block_on(async {
             let state = openirp_server::open(config).await?;
             let listener = openirp_server::bind(&state).await?;
@@ -172,7 +240,6 @@ impl EmbeddedServer {
             runtime: Some(runtime),
             stop: Some(stop),
             task: Some(task),
-            dir,
         })
     }
 }
@@ -185,7 +252,6 @@ impl Drop for EmbeddedServer {
         if let (Some(rt), Some(task)) = (self.runtime.take(), self.task.take()) {
             let _ = rt.block_on(task);
         }
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
@@ -199,7 +265,9 @@ struct Outcome {
     gstr1: Option<(usize, Duration)>,
 }
 
-async fn drive(base: &str, args: &BenchArgs) -> anyhow::Result<Outcome> {
+/// Sets up through the first of `bases` (taxpayer, session), then sends request `i` to `bases[i % n]`.
+async fn drive(bases: &[String], args: &BenchArgs) -> anyhow::Result<Outcome> {
+    let base = bases[0].as_str();
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(args.concurrency)
         .build()?;
@@ -258,9 +326,12 @@ async fn drive(base: &str, args: &BenchArgs) -> anyhow::Result<Outcome> {
         })
         .collect();
     let bodies = Arc::new(bodies);
-    let url: reqwest::Url = format!("{base}/eicore/v1.03/Invoice")
-        .parse()
+    let urls: Vec<reqwest::Url> = bases
+        .iter()
+        .map(|b| format!("{b}/eicore/v1.03/Invoice").parse())
+        .collect::<Result<_, _>>()
         .context("server URL")?;
+    let urls = Arc::new(urls);
 
     let ewb = args.ewb;
     let fire = |range: std::ops::Range<usize>| {
@@ -268,9 +339,9 @@ async fn drive(base: &str, args: &BenchArgs) -> anyhow::Result<Outcome> {
         let end = range.end;
         let workers: Vec<_> = (0..args.concurrency)
             .map(|_| {
-                let (http, url, bodies, headers, next) = (
+                let (http, urls, bodies, headers, next) = (
                     http.clone(),
-                    url.clone(),
+                    urls.clone(),
                     bodies.clone(),
                     headers.clone(),
                     next.clone(),
@@ -283,7 +354,8 @@ async fn drive(base: &str, args: &BenchArgs) -> anyhow::Result<Outcome> {
                         if i >= end {
                             break;
                         }
-                        let req = http.post(url.clone()).headers(headers.clone());
+                        let url = urls[i % urls.len()].clone();
+                        let req = http.post(url).headers(headers.clone());
                         let t = Instant::now();
                         let ok = match req.body(bodies[i].clone()).send().await {
                             Ok(res) => res.bytes().await.is_ok_and(|b| {

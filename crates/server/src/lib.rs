@@ -8,6 +8,7 @@ pub mod gstr1;
 pub mod health;
 pub mod ids;
 pub mod keys;
+pub mod metrics;
 pub mod nic;
 pub mod numbers;
 pub mod registered;
@@ -120,6 +121,7 @@ pub fn router_with(state: Shared, extra: Router) -> Router {
         .route("/api/v1", get(index))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::render))
         .route("/keys/auth-public.pem", get(keys::auth_public_key))
         .route("/keys/signing-cert.pem", get(keys::signing_certificate))
         .route("/.well-known/jwks.json", get(keys::jwks))
@@ -156,6 +158,8 @@ pub fn router_with(state: Shared, extra: Router) -> Router {
             // A bug must not leave a NIC client without an answer it can parse.
             nic::envelope::Failure::code(nic::codes::APPLICATION_ERROR).into_response()
         }))
+        // Outermost, after routing: request id, its span, and metrics by matched route template.
+        .layer(metrics::ObserveLayer)
 }
 
 /// Serves `state` on an already bound listener until `shutdown` completes.
@@ -185,9 +189,11 @@ pub async fn serve_app(
     let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
         let _ = tcp.set_nodelay(true);
     });
+    let store_pinger = metrics::spawn_store_pinger(state.clone());
     let result = axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await;
+    drop(store_pinger);
     state.store.close().await;
     result
 }

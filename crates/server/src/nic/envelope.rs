@@ -117,6 +117,7 @@ impl Failure {
 
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
+        crate::metrics::nic_errors(&self.errors);
         Json(Envelope {
             status: 0,
             data: None,

@@ -179,6 +179,7 @@ async fn store_acknowledgement(
             (both.invoice, EwbStored::Fresh(ewb))
         }
     };
+    crate::metrics::irn_committed(&outcome);
     match outcome {
         InsertOutcome::Inserted => Ok((record, stored)),
         InsertOutcome::Duplicate(existing)

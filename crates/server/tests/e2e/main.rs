@@ -9,6 +9,7 @@ mod gstr1;
 mod harness;
 mod keys;
 mod lifecycle;
+mod metrics;
 mod postgres;
 mod sandbox;
 mod validate;
