@@ -12,6 +12,7 @@
 mod support;
 
 use openirp_client::{ClientError, Credentials, NicClient, verify_signed};
+use openirp_testdb::PgSchema;
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
 use std::fs::OpenOptions;
@@ -41,37 +42,10 @@ async fn sigkill_under_load_loses_and_duplicates_nothing_on_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_under_load_loses_and_duplicates_nothing_on_postgres() {
     let _serial = SERIAL.lock().await;
-    let Some(url) = fresh_database().await else {
+    let Some(schema) = PgSchema::fresh().await else {
         return;
     };
-    crash_rounds("postgres", Some(&url)).await;
-}
-
-/// A URL to a fresh, empty schema on the test PostgreSQL, or `None` when there is none to use.
-async fn fresh_database() -> Option<String> {
-    let Ok(url) = std::env::var("OPENIRP_TEST_DATABASE_URL") else {
-        assert!(
-            std::env::var_os("OPENIRP_REQUIRE_TOOLS").is_none(),
-            "OPENIRP_TEST_DATABASE_URL must name a PostgreSQL database here"
-        );
-        eprintln!("SKIPPED postgres: OPENIRP_TEST_DATABASE_URL is not set");
-        return None;
-    };
-    use sqlx::Connection;
-    let mut conn = sqlx::PgConnection::connect(&url)
-        .await
-        .expect("PostgreSQL answers");
-    let suffix: String = openirp_crypto::random_key()[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    let schema = format!("c_{suffix}");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-        .execute(&mut conn)
-        .await
-        .expect("schema created");
-    let sep = if url.contains('?') { '&' } else { '?' };
-    Some(format!("{url}{sep}options=-c%20search_path%3D{schema}"))
+    crash_rounds("postgres", Some(schema.url())).await;
 }
 
 /// splitmix64: enough randomness for kill moments, and replayable from the printed seed.

@@ -4,6 +4,7 @@ mod support;
 
 use openirp_store::{
     CancelOutcome, EInvoice, EwayBill, EwbCancelOutcome, EwbInsertOutcome, InsertOutcome, Store,
+    StoreError,
 };
 use support::backends;
 
@@ -290,5 +291,65 @@ async fn an_ewaybill_stored_with_its_irn_only_when_the_irn_is_new() {
         assert_eq!(again.ewb, None);
         assert_eq!(store.get_ewaybill(100_000_000_031).await.unwrap(), None);
         assert_eq!(store.ewaybills_for_irn(&inv.irn).await.unwrap().len(), 1);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_ewaybill_and_the_irn_cancel_racing_never_both_succeed() {
+    for b in backends().await {
+        let store = &b.store;
+        for n in 0..20 {
+            let inv = registered(store.as_ref(), 100 + n).await;
+            let (maker, canceller) = (store.clone(), store.clone());
+            let ewb = bill(100_000_000_100 + i64::from(n), &inv.irn);
+            let irn = inv.irn.clone();
+            let make = tokio::spawn(async move { maker.insert_ewaybill(&ewb).await.unwrap() });
+            let cancel = tokio::spawn(async move {
+                canceller
+                    .cancel_einvoice(&irn, "1", "dup", NOW + 200)
+                    .await
+                    .unwrap()
+            });
+            match (make.await.unwrap(), cancel.await.unwrap()) {
+                (EwbInsertOutcome::Inserted, CancelOutcome::EwbActive(_))
+                | (EwbInsertOutcome::IrnNotActive, CancelOutcome::Cancelled(_)) => {}
+                other => panic!("round {n}: {other:?}"),
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_failed_ewaybill_does_not_undo_its_new_irn() {
+    for b in backends().await {
+        let store = &b.store;
+        let first = einvoice(40, "20/11/2026");
+        store
+            .insert_einvoice_with_ewaybill(first.clone(), bill(100_000_000_040, &first.irn))
+            .await
+            .unwrap();
+        // The next document's bill asks for a number already taken.
+        let second = einvoice(41, "20/11/2026");
+        let out = store
+            .insert_einvoice_with_ewaybill(second.clone(), bill(100_000_000_040, &second.irn))
+            .await
+            .unwrap();
+        assert_eq!(out.invoice, InsertOutcome::Inserted);
+        assert!(
+            matches!(out.ewb, Some(Err(StoreError::Conflict(_)))),
+            "{:?}",
+            out.ewb
+        );
+        assert_eq!(
+            store.get_einvoice(&second.irn).await.unwrap(),
+            Some(second.clone())
+        );
+        assert!(
+            store
+                .ewaybills_for_irn(&second.irn)
+                .await
+                .unwrap()
+                .is_empty()
+        );
     }
 }

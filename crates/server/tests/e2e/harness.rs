@@ -1,20 +1,87 @@
-//! A real server on a loopback port over a real SQLite file in a temporary directory, and NIC clients
-//! that talk to it exactly as an ERP does.
+//! A real server on a loopback port, and NIC clients that talk to it exactly as an ERP does.
+//!
+//! The suite is compiled twice: as `e2e`, where every server keeps its data in a real SQLite file in
+//! a temporary directory, and as `e2e_postgres`, where every server works in a fresh schema of the
+//! test PostgreSQL (see `openirp_testdb`). The test binary's root names its [`Backend`].
 
 use openirp_client::{ClientError, Credentials, NicClient};
 use openirp_server::Config;
+use openirp_testdb::PgSchema;
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::sync::Arc;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+
+/// Where the servers of this test binary keep their records.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[allow(dead_code)] // each binary makes one of them
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
 
 pub struct TestServer {
     pub base: String,
     pub data_dir: PathBuf,
     pub http: reqwest::Client,
-    _dir: Option<tempfile::TempDir>,
+    // Declared after the server's handles so the server stops before its storage goes.
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
+    storage: Storage,
+}
+
+/// What a server's records live in: its data directory (kept for a restart) and, on PostgreSQL,
+/// its schema.
+#[derive(Clone)]
+pub struct Storage {
+    pub data_dir: PathBuf,
+    _dir: Arc<tempfile::TempDir>,
+    schema: Option<Arc<PgSchema>>,
+}
+
+impl Storage {
+    /// A fresh data directory and, on the PostgreSQL run, a fresh schema.
+    async fn fresh() -> Storage {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let schema = match crate::BACKEND {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some(Arc::new(PgSchema::fresh().await.expect(
+                "this suite was built for PostgreSQL but OPENIRP_TEST_DATABASE_URL is not set",
+            ))),
+        };
+        Storage {
+            data_dir: dir.path().join("data"),
+            _dir: Arc::new(dir),
+            schema,
+        }
+    }
+
+    /// The SQLite file, when the records are in one.
+    pub fn sqlite_file(&self) -> Option<PathBuf> {
+        self.schema
+            .is_none()
+            .then(|| self.data_dir.join("openirp.db"))
+    }
+
+    /// Everything the store holds, as text: the SQLite file and its WAL, or every row of every
+    /// table of the schema. For checks of what a thief of the database would read.
+    pub async fn everything_stored(&self) -> String {
+        match (&self.schema, self.sqlite_file()) {
+            (Some(schema), _) => schema.all_rows_as_text().await,
+            (None, Some(db)) => {
+                let mut bytes = std::fs::read(&db).expect("the SQLite file");
+                bytes.extend(std::fs::read(db.with_extension("db-wal")).unwrap_or_default());
+                String::from_utf8_lossy(&bytes).into_owned()
+            }
+            (None, None) => unreachable!("a store is a file or a schema"),
+        }
+    }
+
+    /// A server again on these records (a restart).
+    pub async fn restart(&self, adjust: impl FnOnce(&mut Config)) -> TestServer {
+        TestServer::start_on(self.clone(), adjust).await
+    }
 }
 
 impl TestServer {
@@ -25,16 +92,13 @@ impl TestServer {
 
     /// A server whose configuration `adjust` may change.
     pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let mut server = Self::start_in(&dir.path().join("data"), adjust).await;
-        server._dir = Some(dir);
-        server
+        Self::start_on(Storage::fresh().await, adjust).await
     }
 
-    /// A server on an existing data directory (to test restarts).
-    pub async fn start_in(data_dir: &Path, adjust: impl FnOnce(&mut Config)) -> Self {
-        let mut config = Config::new(data_dir);
+    async fn start_on(storage: Storage, adjust: impl FnOnce(&mut Config)) -> Self {
+        let mut config = Config::new(&storage.data_dir);
         config.listen = "127.0.0.1:0".parse().unwrap();
+        config.database_url = storage.schema.as_ref().map(|s| s.url().to_string());
         adjust(&mut config);
         let state = openirp_server::open(config).await.expect("server opens");
         let listener = openirp_server::bind(&state).await.expect("server binds");
@@ -45,23 +109,24 @@ impl TestServer {
         }));
         TestServer {
             base,
-            data_dir: data_dir.to_path_buf(),
+            data_dir: storage.data_dir.clone(),
             http: reqwest::Client::new(),
-            _dir: None,
             stop: Some(stop),
             task: Some(task),
+            storage,
         }
     }
 
-    /// Stops gracefully (the store is flushed and closed) and keeps the data directory.
-    pub async fn stop(mut self) -> Option<tempfile::TempDir> {
+    /// Stops gracefully (the store is flushed and closed) and hands back its storage, kept as long
+    /// as the caller holds it.
+    pub async fn stop(mut self) -> Storage {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
         if let Some(task) = self.task.take() {
             task.await.expect("server task").expect("server ran");
         }
-        self._dir.take()
+        self.storage.clone()
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -56,14 +56,12 @@ async fn keys_are_private_files_and_a_restart_reuses_them() {
             & 0o777;
         assert_eq!(mode, 0o600, "{name}");
     }
-    let db_mode = std::fs::metadata(dir.join("openirp.db"))
-        .unwrap()
-        .permissions()
-        .mode()
-        & 0o777;
-    assert_eq!(db_mode, 0o600);
+    if let Some(db) = keep.sqlite_file() {
+        let db_mode = std::fs::metadata(db).unwrap().permissions().mode() & 0o777;
+        assert_eq!(db_mode, 0o600);
+    }
 
-    let again = TestServer::start_in(&dir, |_| {}).await;
+    let again = keep.restart(|_| {}).await;
     assert_eq!(again.auth_public_key().await, pem);
     assert_eq!(again.signing_cert().await, cert);
     again.stop().await;

@@ -254,7 +254,6 @@ async fn concurrent_cancels_cancel_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_irns_survive_a_restart() {
     let server = TestServer::start().await;
-    let dir = server.data_dir.clone();
     let tp = server.new_taxpayer("29").await;
     let client = server.logged_in(&tp).await;
     let mut acked = Vec::new();
@@ -264,7 +263,7 @@ async fn acknowledged_irns_survive_a_restart() {
     }
     let keep = server.stop().await;
 
-    let again = TestServer::start_in(&dir, |_| {}).await;
+    let again = keep.restart(|_| {}).await;
     let client = again.logged_in(&tp).await;
     for out in &acked {
         let got = client.get_irn(out["Irn"].as_str().unwrap()).await.unwrap();

@@ -8,42 +8,17 @@ use crate::harness::{
     TestServer, as_refs, codes, intra_state_invoice, raw_get, session_headers, today,
 };
 use openirp_client::NicClient;
+use openirp_testdb::PgSchema;
 use std::collections::HashSet;
 
 const BUYER: &str = "29AWGPV7107B1Z1";
 
-/// A URL to a fresh, empty schema on the test PostgreSQL, or `None` when there is none to use.
-async fn fresh_database() -> Option<String> {
-    let Ok(url) = std::env::var("OPENIRP_TEST_DATABASE_URL") else {
-        assert!(
-            std::env::var_os("OPENIRP_REQUIRE_TOOLS").is_none(),
-            "OPENIRP_TEST_DATABASE_URL must name a PostgreSQL database here"
-        );
-        eprintln!("SKIPPED postgres: OPENIRP_TEST_DATABASE_URL is not set");
-        return None;
-    };
-    use sqlx::Connection;
-    let mut conn = sqlx::PgConnection::connect(&url)
-        .await
-        .expect("PostgreSQL answers");
-    let suffix: String = openirp_crypto::random_key()[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    let schema = format!("e2e_{suffix}");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-        .execute(&mut conn)
-        .await
-        .expect("schema created");
-    let sep = if url.contains('?') { '&' } else { '?' };
-    Some(format!("{url}{sep}options=-c%20search_path%3D{schema}"))
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_nodes_on_one_postgres_share_sessions_numbers_and_documents() {
-    let Some(url) = fresh_database().await else {
+    let Some(schema) = PgSchema::fresh().await else {
         return;
     };
+    let url = schema.url().to_string();
     let a = TestServer::start_with(|c| c.database_url = Some(url.clone())).await;
     let b = TestServer::start_with(|c| {
         c.database_url = Some(url.clone());
