@@ -88,42 +88,8 @@ pub struct AdminLoginForm {
 }
 
 /// Wrong admin passwords per username before admin login pauses, and for how long.
-const ADMIN_LOCK_AFTER: u32 = 5;
+const ADMIN_LOCK_AFTER: i64 = 5;
 const ADMIN_LOCK_SECS: i64 = 15 * 60;
-
-/// Wrong admin passwords per username, kept by each node (admins are few; a restart forgives).
-#[derive(Default)]
-pub struct AdminFailures {
-    by_name: std::sync::Mutex<std::collections::HashMap<String, (u32, i64)>>,
-}
-
-impl AdminFailures {
-    /// Until when (epoch seconds) admin login for `name` is paused, if it is.
-    fn locked_until(&self, name: &str, now: i64) -> Option<i64> {
-        let map = self.by_name.lock().ok()?;
-        map.get(name)
-            .filter(|(count, until)| *count >= ADMIN_LOCK_AFTER && *until > now)
-            .map(|(_, until)| *until)
-    }
-
-    /// Counts a wrong password; the count restarts once a pause has run out.
-    fn record(&self, name: &str, now: i64) {
-        if let Ok(mut map) = self.by_name.lock() {
-            let entry = map.entry(name.to_string()).or_insert((0, 0));
-            if entry.0 >= ADMIN_LOCK_AFTER && entry.1 <= now {
-                *entry = (0, 0);
-            }
-            entry.0 += 1;
-            entry.1 = now + ADMIN_LOCK_SECS;
-        }
-    }
-
-    fn clear(&self, name: &str) {
-        if let Ok(mut map) = self.by_name.lock() {
-            map.remove(name);
-        }
-    }
-}
 
 /// `POST /admin/login`: five wrong passwords for a name pause its login for fifteen minutes.
 pub async fn login(
@@ -133,13 +99,15 @@ pub async fn login(
 ) -> Result<Response, PortalError> {
     let name = form.username.trim();
     let now = portal.now();
-    if let Some(until) = portal.admin_failures.locked_until(name, now) {
+    // Counted in the database, so the pause holds on every node behind the load balancer.
+    let store = &portal.app.store;
+    if let Some(until) = store.admin_login_paused_until(name, now).await? {
         return Err(PortalError::too_many(format!(
             "Too many wrong passwords for this name: admin login is paused until {} IST.",
             format_ist(until)
         )));
     }
-    let admin = portal.app.store.get_admin(name).await?;
+    let admin = store.get_admin(name).await?;
     let ok = match admin {
         Some(a) => secrets::secret_matches_blocking(a.password_hash, form.password.clone()).await,
         // Spend the same time on an unknown name, so the answer does not tell names apart.
@@ -149,7 +117,9 @@ pub async fn login(
         }
     };
     if !ok {
-        portal.admin_failures.record(name, now);
+        store
+            .record_admin_login_failure(name, now, ADMIN_LOCK_AFTER, ADMIN_LOCK_SECS)
+            .await?;
         let page = LoginPage {
             chrome: Chrome::new(&portal, &visitor, "Administrator login"),
             next: form.next,
@@ -157,7 +127,7 @@ pub async fn login(
         };
         return Ok((axum::http::StatusCode::BAD_REQUEST, render(&page)).into_response());
     }
-    portal.admin_failures.clear(name);
+    store.clear_admin_login_failures(name).await?;
     let next = if form.next.starts_with("/admin") {
         form.next.as_str()
     } else {

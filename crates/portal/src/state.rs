@@ -34,7 +34,6 @@ pub struct Portal {
     pub cookie_key: [u8; 32],
     pub started: Instant,
     pub stats: RequestStats,
-    pub admin_failures: crate::admin::AdminFailures,
 }
 
 /// The handle portal handlers receive.
@@ -53,7 +52,6 @@ impl Portal {
             cookie_key: hasher.finalize().into(),
             started: Instant::now(),
             stats: RequestStats::default(),
-            admin_failures: Default::default(),
         })
     }
 

@@ -152,7 +152,10 @@ pub async fn prepare(
 /// A prepared bill as the store's answer left it: made, or NIC's reason why not.
 pub fn recorded(made: Made, outcome: EwbInsertOutcome) -> Result<Made, Refused> {
     match outcome {
-        EwbInsertOutcome::Inserted => Ok(made),
+        EwbInsertOutcome::Inserted => {
+            crate::metrics::ewb_committed();
+            Ok(made)
+        }
         EwbInsertOutcome::IrnNotFound => Err(refused(crate::nic::codes::EWB_IRN_NOT_AVAILABLE)),
         EwbInsertOutcome::IrnNotActive => Err(refused(crate::nic::codes::EWB_IRN_NOT_ACTIVE)),
         EwbInsertOutcome::AlreadyActive(_) => {

@@ -15,14 +15,16 @@
 //!   their first acknowledgement are not counted again).
 //! * `openirp_nic_errors_total{code}`: every `ErrorCode` of every `Status` 0 answer, counted where a
 //!   failure becomes a response (no body is parsed twice).
+//! * `openirp_ewb_generated_total`: e-way bills committed (by IRN, or inside Generate IRN).
+//! * `openirp_irn_commit_seconds` (histogram): from handing a new acknowledgement to the store to its
+//!   durable commit (the group commit on SQLite, the transaction on PostgreSQL).
 //! * `openirp_store_latency_seconds` (histogram), `openirp_store_up` (gauge, 1 or 0) and
 //!   `openirp_store_ping_failures_total` from the background ping.
-//!
-//! Not yet: pool usage (the store does not expose its pool statistics), and e-way bill counts
-//! (the e-way bill handlers live outside this module's reach).
+//! * `openirp_store_pool_connections{pool,state="in_use"|"idle"}` and
+//!   `openirp_store_pool_max_connections{pool}`, read from the store's pools at each scrape.
 
 use crate::state::Shared;
-use axum::extract::MatchedPath;
+use axum::extract::{MatchedPath, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, Request, header};
 use axum::response::{IntoResponse, Response};
 use metrics::Label;
@@ -45,6 +47,10 @@ pub const NIC_ERRORS: &str = "openirp_nic_errors_total";
 pub const STORE_LATENCY: &str = "openirp_store_latency_seconds";
 pub const STORE_UP: &str = "openirp_store_up";
 pub const STORE_PING_FAILURES: &str = "openirp_store_ping_failures_total";
+pub const EWB_GENERATED: &str = "openirp_ewb_generated_total";
+pub const IRN_COMMIT: &str = "openirp_irn_commit_seconds";
+pub const POOL_CONNECTIONS: &str = "openirp_store_pool_connections";
+pub const POOL_MAX: &str = "openirp_store_pool_max_connections";
 
 /// Histogram buckets in seconds: from a cached read (sub-millisecond) to a stalled store.
 const BUCKETS: &[f64] = &[
@@ -115,6 +121,17 @@ fn describe() {
     );
     describe_gauge!(STORE_UP, "1 if the last store ping answered, else 0.");
     describe_counter!(STORE_PING_FAILURES, "Store pings that failed or timed out.");
+    describe_counter!(EWB_GENERATED, "E-way bills committed.");
+    describe_histogram!(
+        IRN_COMMIT,
+        Unit::Seconds,
+        "Time for the store to durably commit a Generate IRN acknowledgement."
+    );
+    describe_gauge!(
+        POOL_CONNECTIONS,
+        "Open store connections by pool and state (in_use or idle), at the last scrape."
+    );
+    describe_gauge!(POOL_MAX, "The most connections each store pool opens.");
 }
 
 /// `GET /metrics`: the Prometheus text exposition format.
@@ -122,7 +139,8 @@ fn describe() {
 /// Deliberately unauthenticated and outside the NIC IP allow-list, like most Prometheus targets: it
 /// holds counts and latencies only (no GSTIN, IRN or credential ever becomes a label). Restrict it at
 /// the network edge if the counts themselves are sensitive.
-pub async fn render() -> Response {
+pub async fn render(State(state): State<Shared>) -> Response {
+    record_pool_usage(&state);
     (
         [(
             header::CONTENT_TYPE,
@@ -131,6 +149,28 @@ pub async fn render() -> Response {
         install().render(),
     )
         .into_response()
+}
+
+/// Sets the pool gauges from the store's pools as they are now.
+fn record_pool_usage(state: &Shared) {
+    for usage in state.store.pool_usage() {
+        let pool = usage.pool;
+        metrics::gauge!(POOL_CONNECTIONS, "pool" => pool, "state" => "in_use")
+            .set(f64::from(usage.in_use()));
+        metrics::gauge!(POOL_CONNECTIONS, "pool" => pool, "state" => "idle")
+            .set(f64::from(usage.idle));
+        metrics::gauge!(POOL_MAX, "pool" => pool).set(f64::from(usage.max));
+    }
+}
+
+/// Records how long the store took to commit an acknowledgement.
+pub fn irn_commit_took(elapsed: Duration) {
+    metrics::histogram!(IRN_COMMIT).record(elapsed.as_secs_f64());
+}
+
+/// Counts an e-way bill the store committed.
+pub fn ewb_committed() {
+    metrics::counter!(EWB_GENERATED).increment(1);
 }
 
 /// Counts an IRN when the store committed it (called by Generate IRN with the insert outcome).

@@ -347,20 +347,44 @@ fn clock_view(state: &Shared) -> Value {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Faults {
-    drop_next_generate_response: bool,
+    drop_next_generate_response: Option<bool>,
+    generate_delay_ms: Option<u64>,
 }
 
-/// `POST /sandbox/v1/faults` with `{"drop_next_generate_response": true}`: the next Generate IRN is
-/// committed and then its connection is dropped without an answer, to test client recovery from the
-/// "timeout, then 2150" trap. `false` disarms it.
+/// The longest a sandbox Generate IRN may be held: past NIC's usual client timeouts, short of
+/// tying up a connection for good.
+const MAX_GENERATE_DELAY_MS: u64 = 120_000;
+
+/// `POST /sandbox/v1/faults`, each field optional, at least one given:
+/// * `{"drop_next_generate_response": true}`: the next Generate IRN is committed and then its
+///   connection is dropped without an answer, to test client recovery from the "timeout, then 2150"
+///   trap. `false` disarms it.
+/// * `{"generate_delay_ms": 5000}`: every Generate IRN is held that long before it is stored, to
+///   test a client's timeouts against a slow IRP (and a node's graceful shutdown). `0` ends it.
 pub async fn arm_faults(State(state): State<Shared>, body: Bytes) -> Result<Json<Value>, ApiError> {
     let faults: Faults = parse_body(&body)?;
-    state
-        .drop_next_generate_response
-        .store(faults.drop_next_generate_response, Ordering::SeqCst);
-    Ok(Json(
-        json!({"drop_next_generate_response": faults.drop_next_generate_response}),
-    ))
+    if faults.drop_next_generate_response.is_none() && faults.generate_delay_ms.is_none() {
+        return Err(ApiError::bad(
+            "give drop_next_generate_response, generate_delay_ms or both",
+        ));
+    }
+    if let Some(ms) = faults.generate_delay_ms {
+        if ms > MAX_GENERATE_DELAY_MS {
+            return Err(ApiError::bad(format!(
+                "generate_delay_ms is at most {MAX_GENERATE_DELAY_MS}"
+            )));
+        }
+        state.generate_delay_ms.store(ms, Ordering::SeqCst);
+    }
+    if let Some(drop) = faults.drop_next_generate_response {
+        state
+            .drop_next_generate_response
+            .store(drop, Ordering::SeqCst);
+    }
+    Ok(Json(json!({
+        "drop_next_generate_response": state.drop_next_generate_response.load(Ordering::SeqCst),
+        "generate_delay_ms": state.generate_delay_ms.load(Ordering::SeqCst),
+    })))
 }
 
 /// NIC's own sandbox GSTINs, which fail the checksum; preloaded so NIC's sample payloads work.

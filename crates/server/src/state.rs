@@ -8,7 +8,7 @@ use openirp_crypto::ServerKeys;
 use openirp_model::time::ShiftableClock;
 use openirp_store::Store;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU64};
 
 /// Shared server state.
 pub struct AppState {
@@ -23,6 +23,8 @@ pub struct AppState {
     pub signers: SigningPool,
     /// Sandbox fault: the next Generate IRN commits, then drops the connection unanswered (one shot).
     pub drop_next_generate_response: AtomicBool,
+    /// Sandbox fault: every Generate IRN is held this many milliseconds before it is stored (0: off).
+    pub generate_delay_ms: AtomicU64,
 }
 
 /// The handle handlers receive.
@@ -45,6 +47,7 @@ impl AppState {
             secrets: VerifiedSecrets::default(),
             signers,
             drop_next_generate_response: AtomicBool::new(false),
+            generate_delay_ms: AtomicU64::new(0),
         })
     }
 

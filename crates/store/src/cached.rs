@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use crate::{
     Admin, ApiClient, ApiUser, CancelOutcome, Developer, EInvoice, EwayBill, EwbCancelOutcome,
     EwbInsertOutcome, GstinRecord, InsertOutcome, InsertWithEwb, Otp, OtpUse, OutboxMessage,
-    PortalSession, Session, SessionAuth, Store, StoreError, TaxpayerBundle,
+    PoolUsage, PortalSession, Session, SessionAuth, Store, StoreError, TaxpayerBundle,
 };
 
 /// Entries per map before it is cleared and refilled on demand.
@@ -322,6 +322,30 @@ impl<S: Store> Store for CachedStore<S> {
         self.inner.clear_login_failures(id).await
     }
 
+    async fn record_admin_login_failure(
+        &self,
+        username: &str,
+        now: i64,
+        lock_after: i64,
+        lock_secs: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        self.inner
+            .record_admin_login_failure(username, now, lock_after, lock_secs)
+            .await
+    }
+
+    async fn admin_login_paused_until(
+        &self,
+        username: &str,
+        now: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        self.inner.admin_login_paused_until(username, now).await
+    }
+
+    async fn clear_admin_login_failures(&self, username: &str) -> Result<(), StoreError> {
+        self.inner.clear_admin_login_failures(username).await
+    }
+
     async fn create_otp(&self, otp: &Otp) -> Result<(), StoreError> {
         self.inner.create_otp(otp).await
     }
@@ -479,6 +503,10 @@ impl<S: Store> Store for CachedStore<S> {
 
     async fn ping(&self) -> Result<(), StoreError> {
         self.inner.ping().await
+    }
+
+    fn pool_usage(&self) -> Vec<PoolUsage> {
+        self.inner.pool_usage()
     }
 
     async fn close(&self) {

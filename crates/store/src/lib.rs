@@ -20,7 +20,7 @@ pub use postgres::{PgOptions, PgStore};
 pub use records::{
     Admin, ApiClient, ApiUser, CancelOutcome, Developer, EInvoice, EwayBill, EwbCancelOutcome,
     EwbInsertOutcome, GstinRecord, InsertOutcome, InsertWithEwb, Otp, OtpUse, OutboxMessage,
-    PortalSession, Session, SessionAuth, TaxpayerBundle,
+    PoolUsage, PortalSession, Session, SessionAuth, TaxpayerBundle,
 };
 pub use sqlite::{SqliteOptions, SqliteStore};
 pub use store::Store;

@@ -299,3 +299,33 @@ pub struct Admin {
     pub password_hash: String,
     pub created_at: i64,
 }
+
+/// How busy one connection pool of a store is, for the operator's metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUsage {
+    /// `reader` or `writer` on SQLite, `main` on PostgreSQL.
+    pub pool: &'static str,
+    /// Connections open now, idle or lent out.
+    pub open: u32,
+    /// Open connections nobody is using.
+    pub idle: u32,
+    /// The most the pool will open.
+    pub max: u32,
+}
+
+impl PoolUsage {
+    /// The usage of a sqlx pool named `pool`.
+    pub(crate) fn of<DB: sqlx::Database>(pool: &'static str, of: &sqlx::Pool<DB>) -> Self {
+        PoolUsage {
+            pool,
+            open: of.size(),
+            idle: u32::try_from(of.num_idle()).unwrap_or(u32::MAX),
+            max: of.options().get_max_connections(),
+        }
+    }
+
+    /// Connections lent out now.
+    pub fn in_use(&self) -> u32 {
+        self.open.saturating_sub(self.idle)
+    }
+}

@@ -167,6 +167,24 @@ pub const RECORD_LOGIN_FAILURE: &str = concat!(
 
 pub const CLEAR_LOGIN_FAILURES: &str = "UPDATE developers SET failed_logins = 0 WHERE id = $1";
 
+/// One statement, so concurrent wrong passwords on any nodes cannot lose a count: $2 now, $3 the
+/// pause's end, $4 the count that pauses. Returns the pause's end (possibly past).
+pub const RECORD_ADMIN_LOGIN_FAILURE: &str = "\
+    INSERT INTO admin_login_failures (username, failures, locked_until, last_failed_at) \
+    VALUES ($1, CASE WHEN 1 >= $4 THEN 0 ELSE 1 END, CASE WHEN 1 >= $4 THEN $3 ELSE NULL END, $2) \
+    ON CONFLICT (username) DO UPDATE SET \
+    failures = CASE WHEN admin_login_failures.failures + 1 >= $4 THEN 0 \
+               ELSE admin_login_failures.failures + 1 END, \
+    locked_until = CASE WHEN admin_login_failures.failures + 1 >= $4 THEN $3 \
+                   ELSE admin_login_failures.locked_until END, \
+    last_failed_at = $2 \
+    RETURNING locked_until";
+
+pub const SELECT_ADMIN_LOGIN_PAUSE: &str =
+    "SELECT locked_until FROM admin_login_failures WHERE username = $1";
+
+pub const CLEAR_ADMIN_LOGIN_FAILURES: &str = "DELETE FROM admin_login_failures WHERE username = $1";
+
 pub const INSERT_OTP: &str = concat!(
     "INSERT INTO otps (",
     otp_columns!(),
@@ -271,6 +289,9 @@ pub const PING: &str = "SELECT 1";
 
 // Housekeeping: rows nobody can use any more.
 pub const PURGE_PORTAL_SESSIONS: &str = "DELETE FROM portal_sessions WHERE expires_at <= $1";
+/// Counts of wrong admin passwords are forgotten a day after the last one, once no pause runs.
+pub const PURGE_ADMIN_LOGIN_FAILURES: &str = "DELETE FROM admin_login_failures \
+     WHERE COALESCE(locked_until, 0) <= $1 AND last_failed_at <= $1 - 86400";
 pub const PURGE_OTPS: &str = "DELETE FROM otps WHERE expires_at < $1";
 pub const PURGE_PENDING_DEVELOPERS: &str =
     "DELETE FROM developers WHERE status = 'PENDING' AND created_at < $1";

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use crate::{
     Admin, ApiClient, ApiUser, CancelOutcome, Developer, EInvoice, EwayBill, EwbCancelOutcome,
     EwbInsertOutcome, GstinRecord, InsertOutcome, InsertWithEwb, Otp, OtpUse, OutboxMessage,
-    PortalSession, Session, SessionAuth, StoreError, TaxpayerBundle,
+    PoolUsage, PortalSession, Session, SessionAuth, StoreError, TaxpayerBundle,
 };
 
 /// Everything the server persists. Times are Unix epoch seconds; callers pass `now`
@@ -164,6 +164,27 @@ pub trait Store: Send + Sync {
     /// A right password: the count of wrong ones starts again.
     async fn clear_login_failures(&self, id: &str) -> Result<(), StoreError>;
 
+    /// Counts a wrong administrator password for `username` (an admin's or not); the `lock_after`th
+    /// in a row pauses admin login for the name until `now + lock_secs` and restarts the count.
+    /// Returns the end of the pause now running, if one is.
+    async fn record_admin_login_failure(
+        &self,
+        username: &str,
+        now: i64,
+        lock_after: i64,
+        lock_secs: i64,
+    ) -> Result<Option<i64>, StoreError>;
+
+    /// Until when admin login for `username` is paused at `now`, if it is.
+    async fn admin_login_paused_until(
+        &self,
+        username: &str,
+        now: i64,
+    ) -> Result<Option<i64>, StoreError>;
+
+    /// A right administrator password: the count of wrong ones starts again.
+    async fn clear_admin_login_failures(&self, username: &str) -> Result<(), StoreError>;
+
     async fn create_otp(&self, otp: &Otp) -> Result<(), StoreError>;
 
     async fn get_otp(&self, id: &str) -> Result<Option<Otp>, StoreError>;
@@ -276,6 +297,9 @@ pub trait Store: Send + Sync {
 
     /// Whether the store answers (the status page).
     async fn ping(&self) -> Result<(), StoreError>;
+
+    /// How busy each of the store's connection pools is right now.
+    fn pool_usage(&self) -> Vec<PoolUsage>;
 
     /// Makes every acknowledged write durable and releases connections; later calls fail.
     async fn close(&self);

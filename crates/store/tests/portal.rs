@@ -1011,3 +1011,76 @@ async fn purge_expired_deletes_only_what_nobody_can_use() {
         );
     }
 }
+
+#[tokio::test]
+async fn admin_login_failures_pause_a_name_on_every_handle() {
+    for b in backends().await {
+        // Two nodes on one database: wrong passwords on either count together.
+        let (a, other) = (b.store.clone(), b.second_handle().await);
+        let wrong = |store: &std::sync::Arc<dyn Store>, at: i64| {
+            let store = store.clone();
+            async move {
+                store
+                    .record_admin_login_failure("root", at, 3, 900)
+                    .await
+                    .unwrap()
+            }
+        };
+        assert_eq!(wrong(&a, NOW).await, None);
+        assert_eq!(wrong(&other, NOW + 1).await, None);
+        assert_eq!(a.admin_login_paused_until("root", NOW + 1).await, Ok(None));
+        assert_eq!(wrong(&a, NOW + 2).await, Some(NOW + 2 + 900));
+        for store in [&a, &other] {
+            assert_eq!(
+                store.admin_login_paused_until("root", NOW + 3).await,
+                Ok(Some(NOW + 902))
+            );
+        }
+        // Another name is not touched; the pause runs out on its own.
+        assert_eq!(
+            a.admin_login_paused_until("admin2", NOW + 3).await,
+            Ok(None)
+        );
+        assert_eq!(
+            a.admin_login_paused_until("root", NOW + 902).await,
+            Ok(None)
+        );
+
+        // The count restarted with the pause; a right password restarts it too.
+        assert_eq!(wrong(&other, NOW + 1000).await, None);
+        assert_eq!(wrong(&other, NOW + 1001).await, None);
+        a.clear_admin_login_failures("root").await.unwrap();
+        assert_eq!(wrong(&a, NOW + 1002).await, None);
+        assert_eq!(wrong(&a, NOW + 1003).await, None);
+        assert_eq!(wrong(&a, NOW + 1004).await, Some(NOW + 1904));
+
+        // Concurrent wrong passwords on both handles lose no count: the first two only count,
+        // the third pauses the name, and every later one answers with a running pause.
+        let mut tasks = Vec::new();
+        for i in 0..30 {
+            let store = if i % 2 == 0 { a.clone() } else { other.clone() };
+            tasks.push(tokio::spawn(async move {
+                store
+                    .record_admin_login_failure("burst", NOW + 5000, 3, 900)
+                    .await
+                    .unwrap()
+            }));
+        }
+        let mut paused = 0;
+        for t in tasks {
+            if t.await.unwrap().is_some() {
+                paused += 1;
+            }
+        }
+        assert_eq!(paused, 28);
+        assert_eq!(
+            a.admin_login_paused_until("burst", NOW + 5001).await,
+            Ok(Some(NOW + 5900))
+        );
+
+        // Purged a day after the last wrong password, once no pause runs.
+        let later = NOW + 5000 + 86_400;
+        b.store.purge_expired(later, 0, 0).await.unwrap();
+        assert_eq!(wrong(&a, later).await, None, "the old count was forgotten");
+    }
+}

@@ -598,15 +598,18 @@ fn build() -> Value {
         "/sandbox/v1/faults",
         "post",
         json!({
-            "tags": ["Sandbox test data"], "operationId": "armFault", "summary": "Drop the next Generate IRN answer",
+            "tags": ["Sandbox test data"], "operationId": "armFault", "summary": "Drop or slow down Generate IRN answers",
             "description": "`{\"drop_next_generate_response\": true}` makes the next successful Generate IRN commit and \
-                then close the connection without an answer, once: the timeout-then-2150 case a client must survive.",
+                then close the connection without an answer, once: the timeout-then-2150 case a client must survive. \
+                `{\"generate_delay_ms\": 5000}` holds every Generate IRN that long before it is stored (at most \
+                120000; 0 ends it), to test a client's timeouts against a slow IRP. Give either or both.",
             "requestBody": {"required": true, "content": {"application/json": {
-                "schema": {"type": "object", "additionalProperties": false, "properties": {
-                    "drop_next_generate_response": {"type": "boolean"}}},
+                "schema": {"type": "object", "additionalProperties": false, "minProperties": 1, "properties": {
+                    "drop_next_generate_response": {"type": "boolean"},
+                    "generate_delay_ms": {"type": "integer", "minimum": 0, "maximum": 120000}}},
                 "example": {"drop_next_generate_response": true}}}},
-            "responses": {"200": {"description": "The switch as it now is.",
-                "content": {"application/json": {"example": {"drop_next_generate_response": true}}}},
+            "responses": {"200": {"description": "Both switches as they now are.",
+                "content": {"application/json": {"example": {"drop_next_generate_response": true, "generate_delay_ms": 0}}}},
                           "400": api_error()}
         }),
     );

@@ -53,6 +53,7 @@ async fn generate_irn(state: &Shared, headers: &HeaderMap, body: Body) -> NicRes
             )
         }
     };
+    hold_if_sandbox_delays(state).await;
     let (record, stored) = store_acknowledgement(state, record, ewb).await?;
     let mut data = IrnData::from(&record);
     let mut info = warning_entries(&warnings);
@@ -73,6 +74,15 @@ fn take_drop_fault(state: &Shared) -> bool {
     state.config.mode == crate::config::Mode::Sandbox
         && armed.load(Ordering::Relaxed)
         && armed.swap(false, Ordering::SeqCst)
+}
+
+/// Waits out the sandbox "slow IRP" fault, if armed (one relaxed read when it is not).
+async fn hold_if_sandbox_delays(state: &Shared) {
+    use std::sync::atomic::Ordering;
+    let ms = state.generate_delay_ms.load(Ordering::Relaxed);
+    if ms > 0 && state.config.mode == crate::config::Mode::Sandbox {
+        tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+    }
 }
 
 /// An answer that promises more bytes than it sends, so the HTTP server closes the connection when
@@ -153,6 +163,7 @@ async fn store_acknowledgement(
     record: EInvoice,
     ewb: Option<Result<Made, Refused>>,
 ) -> Result<(EInvoice, EwbStored), Failure> {
+    let started = std::time::Instant::now();
     let (outcome, stored) = match ewb {
         None => {
             let outcome = state.store.insert_einvoice(record.clone()).await;
@@ -179,6 +190,7 @@ async fn store_acknowledgement(
             (both.invoice, EwbStored::Fresh(ewb))
         }
     };
+    crate::metrics::irn_commit_took(started.elapsed());
     crate::metrics::irn_committed(&outcome);
     match outcome {
         InsertOutcome::Inserted => Ok((record, stored)),

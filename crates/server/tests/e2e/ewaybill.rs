@@ -3,6 +3,7 @@
 //! bill system's envelope, and the IRN cancel that an active e-way bill blocks.
 
 use crate::harness::{Taxpayer, TestServer, as_refs, raw_get, raw_post, session_headers, today};
+use crate::metrics::{sample, scrape};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use openirp_client::{NicClient, decrypt_data, encrypted_request_body};
@@ -264,6 +265,7 @@ async fn validity_follows_the_distance_at_its_boundaries() {
 async fn ewb_details_inside_generate_irn() {
     let server = TestServer::start().await;
     let c = Caller::new(&server).await;
+    let before = scrape(&server).await;
     // Made with the IRN: EwbNo, EwbDt and EwbValidTill in the Generate answer, EWBPPD for distance 0.
     let inv = goods_invoice(
         &c.tp.gstin,
@@ -290,6 +292,8 @@ async fn ewb_details_inside_generate_irn() {
     assert_eq!(ewb["Data"]["EwbNo"], data["EwbNo"]);
     assert_eq!(ewb["Data"]["Status"], "ACT");
     assert_eq!(ewb["Data"]["GenGstin"], c.tp.gstin.as_str());
+    let bills = |page: &str| sample(page, "openirp_ewb_generated_total", &[]);
+    assert!(bills(&scrape(&server).await) - bills(&before) >= 1.0);
 
     // A failing e-way bill part does not undo the IRN: EWBERR, EwbNo null.
     let inv = goods_invoice(

@@ -1,10 +1,10 @@
 //! `/metrics` (Prometheus text) and the `X-Request-Id` of every answer. Other tests of this process
 //! generate IRNs at the same time, so counters are compared before and after, never absolutely.
 
-use crate::harness::{TestServer, codes, intra_state_invoice};
+use crate::harness::{Backend, TestServer, codes, intra_state_invoice};
 
 /// The value of the sample `name{…}` whose labels include every `labels` pair (0 if absent).
-fn sample(page: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
+pub fn sample(page: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
     page.lines()
         .filter(|line| !line.starts_with('#'))
         .filter_map(|line| {
@@ -22,7 +22,7 @@ fn sample(page: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
         .sum()
 }
 
-async fn scrape(server: &TestServer) -> String {
+pub async fn scrape(server: &TestServer) -> String {
     let res = server
         .http
         .get(server.url("/metrics"))
@@ -77,6 +77,11 @@ async fn metrics_count_requests_by_route_template_irns_and_nic_errors() {
         "{after}"
     );
     assert!(grew("openirp_irn_generated_total", &[]) >= 1.0, "{after}");
+    // Both Generate calls reached the store; the commit time is recorded for each.
+    assert!(
+        grew("openirp_irn_commit_seconds_count", &[]) >= 2.0,
+        "{after}"
+    );
     assert!(grew("openirp_nic_errors_total", &[("code", "2150")]) >= 1.0);
     assert!(grew("openirp_http_requests_total", UNMATCHED_404) >= 1.0);
     let by_irn = [
@@ -150,6 +155,50 @@ async fn every_answer_carries_a_request_id() {
             .unwrap();
         let id = res.headers()["x-request-id"].to_str().unwrap();
         assert!(!id.is_empty() && id != bad);
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn store_pools_are_read_at_each_scrape() {
+    let server = TestServer::start().await;
+    // Another server of this process may have scraped last; the pools are read again for each
+    // scrape, so this one's page shows this server's store.
+    let page = scrape(&server).await;
+    let pools: &[&str] = match crate::BACKEND {
+        Backend::Sqlite => &["reader", "writer"],
+        Backend::Postgres => &["main"],
+    };
+    for pool in pools {
+        let max = sample(
+            &page,
+            "openirp_store_pool_max_connections",
+            &[("pool", pool)],
+        );
+        let in_use = sample(
+            &page,
+            "openirp_store_pool_connections",
+            &[("pool", pool), ("state", "in_use")],
+        );
+        let idle = sample(
+            &page,
+            "openirp_store_pool_connections",
+            &[("pool", pool), ("state", "idle")],
+        );
+        assert!(max >= 1.0, "{pool}: {page}");
+        assert!(in_use + idle <= max, "{pool}: {page}");
+    }
+    if crate::BACKEND == Backend::Postgres {
+        // The store's default pool, and the connection the background ping left open.
+        let main = [("pool", "main")];
+        assert_eq!(
+            sample(&page, "openirp_store_pool_max_connections", &main),
+            16.0
+        );
+        assert!(
+            sample(&page, "openirp_store_pool_connections", &main) >= 1.0,
+            "{page}"
+        );
     }
     server.stop().await;
 }

@@ -212,6 +212,35 @@ async fn the_drop_fault_commits_one_generate_then_cuts_the_connection_once() {
     assert_eq!(codes(&err), ["2150"]);
     let other = intra_state_invoice(&tp.gstin, &buyer, "29", "FAULT/2");
     client.generate_irn(other.as_bytes()).await.unwrap();
+
+    // A slow IRP: every Generate is held, until the hold is set back to 0.
+    for bad in [
+        "{}",
+        r#"{"generate_delay_ms":-1}"#,
+        r#"{"generate_delay_ms":120001}"#,
+    ] {
+        assert_eq!(arm(bad).await.unwrap().status(), 400, "{bad}");
+    }
+    let armed: Value = arm(r#"{"generate_delay_ms":400}"#)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        armed,
+        json!({"drop_next_generate_response": false, "generate_delay_ms": 400})
+    );
+    for n in 3..5 {
+        let started = std::time::Instant::now();
+        let doc = intra_state_invoice(&tp.gstin, &buyer, "29", &format!("FAULT/{n}"));
+        client.generate_irn(doc.as_bytes()).await.unwrap();
+        assert!(started.elapsed() >= std::time::Duration::from_millis(400));
+    }
+    assert_eq!(
+        arm(r#"{"generate_delay_ms":0}"#).await.unwrap().status(),
+        200
+    );
     server.stop().await;
 }
 

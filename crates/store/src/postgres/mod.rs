@@ -183,5 +183,10 @@ fn migrator() -> Migrator {
             "ewaybills",
             include_str!("../../migrations/postgres/0004_ewaybills.sql"),
         ),
+        migration(
+            5,
+            "admin login failures",
+            include_str!("../../migrations/postgres/0005_admin_login_failures.sql"),
+        ),
     ])
 }

@@ -17,7 +17,7 @@ use crate::error::backend;
 use crate::{
     Admin, ApiClient, ApiUser, CancelOutcome, Developer, EInvoice, EwayBill, EwbCancelOutcome,
     EwbInsertOutcome, GstinRecord, InsertOutcome, InsertWithEwb, Otp, OtpUse, OutboxMessage,
-    PortalSession, Session, SessionAuth, Store, StoreError, TaxpayerBundle, sql,
+    PoolUsage, PortalSession, Session, SessionAuth, Store, StoreError, TaxpayerBundle, sql,
 };
 
 /// PostgreSQL only (SQLite has no row locks): locks the e-invoice row and reads its status. Taken
@@ -702,6 +702,55 @@ impl Store for PgStore {
         })
     }
 
+    async fn record_admin_login_failure(
+        &self,
+        username: &str,
+        now: i64,
+        lock_after: i64,
+        lock_secs: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        let until: Option<i64> = retrying!(self, Replay::Unsafe, async {
+            let mut conn = self.pool.acquire().await.map_err(before)?;
+            sqlx::query_scalar(sql::RECORD_ADMIN_LOGIN_FAILURE)
+                .bind(username.to_string())
+                .bind(now)
+                .bind(now.saturating_add(lock_secs.max(0)))
+                .bind(lock_after)
+                .fetch_one(&mut *conn)
+                .await
+                .map_err(sent)
+        })?;
+        Ok(until.filter(|&until| until > now))
+    }
+
+    async fn admin_login_paused_until(
+        &self,
+        username: &str,
+        now: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        let until: Option<Option<i64>> = retrying!(self, Replay::Safe, async {
+            let mut conn = self.pool.acquire().await.map_err(before)?;
+            sqlx::query_scalar(sql::SELECT_ADMIN_LOGIN_PAUSE)
+                .bind(username.to_string())
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(before)
+        })?;
+        Ok(until.flatten().filter(|&until| until > now))
+    }
+
+    async fn clear_admin_login_failures(&self, username: &str) -> Result<(), StoreError> {
+        retrying!(self, Replay::Safe, async {
+            let mut conn = self.pool.acquire().await.map_err(before)?;
+            sqlx::query(sql::CLEAR_ADMIN_LOGIN_FAILURES)
+                .bind(username.to_string())
+                .execute(&mut *conn)
+                .await
+                .map_err(sent)?;
+            Ok(())
+        })
+    }
+
     async fn create_otp(&self, otp: &Otp) -> Result<(), StoreError> {
         retrying!(self, Replay::Unsafe, async {
             let mut conn = self.pool.acquire().await.map_err(before)?;
@@ -1098,6 +1147,7 @@ impl Store for PgStore {
             let mut deleted = 0;
             for (statement, bound) in [
                 (sql::PURGE_PORTAL_SESSIONS, now),
+                (sql::PURGE_ADMIN_LOGIN_FAILURES, now),
                 (sql::PURGE_OTPS, otps_before),
                 (sql::PURGE_PENDING_DEVELOPERS, pending_before),
             ] {
@@ -1121,6 +1171,10 @@ impl Store for PgStore {
                 .map_err(before)?;
             Ok(())
         })
+    }
+
+    fn pool_usage(&self) -> Vec<PoolUsage> {
+        vec![PoolUsage::of("main", &self.pool)]
     }
 
     async fn close(&self) {

@@ -217,6 +217,11 @@ fn migrator() -> Migrator {
             "ewaybills",
             include_str!("../../migrations/sqlite/0004_ewaybills.sql"),
         ),
+        migration(
+            5,
+            "admin login failures",
+            include_str!("../../migrations/sqlite/0005_admin_login_failures.sql"),
+        ),
     ])
 }
 

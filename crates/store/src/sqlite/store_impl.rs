@@ -18,7 +18,7 @@ use crate::error::{backend, conflict_or_backend};
 use crate::{
     Admin, ApiClient, ApiUser, CancelOutcome, Developer, EInvoice, EwayBill, EwbCancelOutcome,
     EwbInsertOutcome, GstinRecord, InsertOutcome, InsertWithEwb, Otp, OtpUse, OutboxMessage,
-    PortalSession, Session, SessionAuth, Store, StoreError, TaxpayerBundle, sql,
+    PoolUsage, PortalSession, Session, SessionAuth, Store, StoreError, TaxpayerBundle, sql,
 };
 
 #[async_trait]
@@ -434,6 +434,46 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    async fn record_admin_login_failure(
+        &self,
+        username: &str,
+        now: i64,
+        lock_after: i64,
+        lock_secs: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        let until: Option<i64> = sqlx::query_scalar(sql::RECORD_ADMIN_LOGIN_FAILURE)
+            .bind(username.to_string())
+            .bind(now)
+            .bind(now.saturating_add(lock_secs.max(0)))
+            .bind(lock_after)
+            .fetch_one(&self.writer)
+            .await
+            .map_err(backend)?;
+        Ok(until.filter(|&until| until > now))
+    }
+
+    async fn admin_login_paused_until(
+        &self,
+        username: &str,
+        now: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        let until: Option<Option<i64>> = sqlx::query_scalar(sql::SELECT_ADMIN_LOGIN_PAUSE)
+            .bind(username.to_string())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
+        Ok(until.flatten().filter(|&until| until > now))
+    }
+
+    async fn clear_admin_login_failures(&self, username: &str) -> Result<(), StoreError> {
+        sqlx::query(sql::CLEAR_ADMIN_LOGIN_FAILURES)
+            .bind(username.to_string())
+            .execute(&self.writer)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
     async fn create_otp(&self, otp: &Otp) -> Result<(), StoreError> {
         bind_otp(sqlx::query(sql::INSERT_OTP), otp)
             .execute(&self.writer)
@@ -767,6 +807,7 @@ impl Store for SqliteStore {
         let mut deleted = 0;
         for (statement, bound) in [
             (sql::PURGE_PORTAL_SESSIONS, now),
+            (sql::PURGE_ADMIN_LOGIN_FAILURES, now),
             (sql::PURGE_OTPS, otps_before),
             (sql::PURGE_PENDING_DEVELOPERS, pending_before),
         ] {
@@ -787,6 +828,13 @@ impl Store for SqliteStore {
             .await
             .map_err(backend)?;
         Ok(())
+    }
+
+    fn pool_usage(&self) -> Vec<PoolUsage> {
+        vec![
+            PoolUsage::of("reader", &self.reader),
+            PoolUsage::of("writer", &self.writer),
+        ]
     }
 
     async fn close(&self) {
