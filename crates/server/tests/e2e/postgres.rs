@@ -7,7 +7,7 @@
 use crate::harness::{
     TestServer, as_refs, codes, intra_state_invoice, raw_get, session_headers, today,
 };
-use openirp_client::NicClient;
+use openirp_client::{ClientError, NicClient};
 use openirp_testdb::PgSchema;
 use std::collections::HashSet;
 
@@ -62,17 +62,23 @@ async fn two_nodes_on_one_postgres_share_sessions_numbers_and_documents() {
             client.generate_irn(doc.as_bytes()).await
         }));
     }
-    let (mut won, mut duplicates) = (Vec::new(), 0);
+    let (mut won, mut duplicates) = (Vec::new(), Vec::new());
     for t in tasks {
         match t.await.unwrap() {
-            Ok(v) => won.push(v["Irn"].as_str().unwrap().to_string()),
-            Err(e) => {
-                assert_eq!(codes(&e), ["2150"], "{e:?}");
-                duplicates += 1;
+            Ok(v) => won.push(v),
+            Err(ClientError::Nic { errors, info }) => {
+                assert_eq!(errors[0].code, "2150");
+                duplicates.push(info.expect("DUPIRN")[0]["Desc"].clone());
             }
+            Err(e) => panic!("{e}"),
         }
     }
-    assert_eq!((won.len(), duplicates), (1, 63));
+    assert_eq!((won.len(), duplicates.len()), (1, 63));
+    // Whichever node answered, every 2150 carries the one IRN and its acknowledgement.
+    for desc in &duplicates {
+        assert_eq!(desc["Irn"], won[0]["Irn"]);
+        assert_eq!(desc["AckNo"], won[0]["AckNo"]);
+    }
 
     // 40 distinct documents over both nodes: 40 distinct AckNos.
     let mut tasks = Vec::new();
