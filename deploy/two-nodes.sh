@@ -95,6 +95,14 @@ serve 2 "$NODE2_PORT" 12
 wait_ready "http://127.0.0.1:$NODE2_PORT"
 diff -r "$WORK/node1/keys" "$WORK/node2/keys" >/dev/null
 
+# A node without the key folder is refused (the database knows the deployment's keys) and makes none.
+step "a third node without node 1's keys is refused"
+if "$OPENIRP" serve --database "$DB" --data-dir "$WORK/node3" --listen 127.0.0.1:0 >"$WORK/node3.log" 2>&1; then
+  echo "a node without the deployment's keys started" >&2; exit 1
+fi
+grep -q 'holds no keys' "$WORK/node3.log" || { cat "$WORK/node3.log" >&2; exit 1; }
+[[ ! -e $WORK/node3/keys ]] || { echo "the refused node made keys" >&2; exit 1; }
+
 # 4. HAProxy in front.
 step "haproxy on 127.0.0.1:$LB_PORT -> both nodes, round robin, check GET /readyz"
 export OPENIRP_LB_BIND=127.0.0.1:$LB_PORT OPENIRP_NODE1=127.0.0.1:$NODE1_PORT OPENIRP_NODE2=127.0.0.1:$NODE2_PORT

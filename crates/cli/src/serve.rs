@@ -46,6 +46,10 @@ pub struct ServeArgs {
     /// Two-digit prefix of the AckNos this node mints (give each node its own).
     #[arg(long, env = "OPENIRP_ACK_PREFIX", default_value_t = 11, value_parser = clap::value_parser!(u8).range(10..=99))]
     pub ack_prefix: u8,
+    /// Record this node's keys as the ones every node of the database must hold, replacing those
+    /// recorded before: only after a deliberate key change (every node then needs the new keys).
+    #[arg(long, env = "OPENIRP_ADOPT_KEYS")]
+    pub adopt_keys: bool,
     /// Mark portal cookies Secure (set this when users reach the portal over HTTPS).
     #[arg(long, env = "OPENIRP_SECURE_COOKIES")]
     pub secure_cookies: bool,
@@ -82,6 +86,7 @@ impl ServeArgs {
         config.max_body_bytes = self.max_body_bytes;
         config.ack_prefix = self.ack_prefix;
         config.database_url = self.database_url.clone();
+        config.adopt_keys = self.adopt_keys;
         if config.mode == Mode::Production {
             config.issuer = "OpenIRP".to_string();
         }

@@ -40,6 +40,18 @@ pub struct ServerKeys {
     pub created: bool,
 }
 
+/// Whether any of the key files exists in `<dir>/keys/` (so that [`load_or_create_server_keys`]
+/// would load, or refuse a partial set, rather than create).
+pub fn server_keys_present(dir: &Path) -> std::io::Result<bool> {
+    let keys_dir = dir.join(KEYS_DIR);
+    for file in [AUTH_KEY_FILE, SIGNING_KEY_FILE, SIGNING_CERT_FILE] {
+        if keys_dir.join(file).try_exists()? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// Loads the keys from `<dir>/keys/`, or creates them there on first use.
 /// `cert_common_name` is used only when a new certificate is issued.
 pub fn load_or_create_server_keys(

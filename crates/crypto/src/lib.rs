@@ -23,7 +23,7 @@ mod test_keys;
 pub use aes::{aes_decrypt, aes_decrypt_b64, aes_encrypt, aes_encrypt_b64, random_key};
 pub use encoding::{b64_decode, b64_encode, b64url_decode, b64url_encode};
 pub use error::CryptoError;
-pub use keystore::{ServerKeys, load_or_create_server_keys};
+pub use keystore::{ServerKeys, load_or_create_server_keys, server_keys_present};
 pub use login::{AuthKeyPair, AuthPublicKey};
 pub use signing::{
     JwsParts, SigningIdentity, decode_jws_unverified, kid_to_x5t, nic_data_of,

@@ -47,6 +47,9 @@ pub struct Config {
     /// A PostgreSQL URL (`postgres://…`); `None` keeps the embedded SQLite file in `data_dir`. The keys
     /// stay in `data_dir` either way.
     pub database_url: Option<String>,
+    /// Record this node's keys as the ones every node of the database must hold, replacing those
+    /// recorded before (after a deliberate key change). Off: a node with other keys is refused.
+    pub adopt_keys: bool,
 }
 
 impl Config {
@@ -65,6 +68,7 @@ impl Config {
             issuer: "OpenIRP Sandbox".to_string(),
             durable: true,
             database_url: None,
+            adopt_keys: false,
         }
     }
 }

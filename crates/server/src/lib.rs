@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod config;
+pub mod deployment_keys;
 pub mod ewaybill;
 pub mod gstr1;
 pub mod health;
@@ -26,7 +27,7 @@ use axum::extract::Request;
 use axum::http::{StatusCode, Uri};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
-use openirp_crypto::{CryptoError, load_or_create_server_keys};
+use openirp_crypto::CryptoError;
 use openirp_store::{CachedStore, PgStore, SqliteOptions, SqliteStore, StoreError};
 use std::sync::Arc;
 use tower::Layer as _;
@@ -56,16 +57,18 @@ pub enum StartError {
     Store(#[from] StoreError),
     #[error("cannot listen on {0}: {1}")]
     Listen(std::net::SocketAddr, std::io::Error),
+    #[error("{0}")]
+    KeysDiffer(String),
 }
 
-/// Opens the data directory: creates it (mode 0700), loads or creates the keys, opens the store, and in
-/// sandbox mode preloads NIC's sandbox GSTINs.
+/// Opens the data directory: creates it (mode 0700), opens the store, loads or creates the keys and
+/// checks them against the ones the store's other nodes use, and in sandbox mode preloads NIC's
+/// sandbox GSTINs.
 pub async fn open(config: Config) -> Result<Shared, StartError> {
     let dir = config.data_dir.clone();
     let dir_error = |e| StartError::DataDir(dir.display().to_string(), e);
     std::fs::create_dir_all(&dir).map_err(dir_error)?;
     restrict_dir(&dir).map_err(dir_error)?;
-    let keys = load_or_create_server_keys(&dir, "OpenIRP e-Invoice signing")?;
     let store: Arc<dyn openirp_store::Store> = match &config.database_url {
         Some(url) => Arc::new(CachedStore::new(PgStore::connect(url).await?, CACHE_TTL)),
         None => {
@@ -79,6 +82,7 @@ pub async fn open(config: Config) -> Result<Shared, StartError> {
             Arc::new(CachedStore::new(store, CACHE_TTL))
         }
     };
+    let keys = deployment_keys::load_agreed_keys(&dir, store.as_ref(), config.adopt_keys).await?;
     let state = Arc::new(AppState::new(config, store, keys).map_err(dir_error)?);
     if state.config.mode == Mode::Sandbox {
         sandbox::preload_nic_sandbox_gstins(&state).await?;

@@ -501,6 +501,22 @@ impl<S: Store> Store for CachedStore<S> {
             .await
     }
 
+    async fn deployment_key(&self, purpose: &str) -> Result<Option<String>, StoreError> {
+        self.inner.deployment_key(purpose).await
+    }
+
+    async fn record_deployment_key(
+        &self,
+        purpose: &str,
+        fingerprint: &str,
+        now: i64,
+        replace: bool,
+    ) -> Result<String, StoreError> {
+        self.inner
+            .record_deployment_key(purpose, fingerprint, now, replace)
+            .await
+    }
+
     async fn ping(&self) -> Result<(), StoreError> {
         self.inner.ping().await
     }

@@ -185,6 +185,19 @@ pub const SELECT_ADMIN_LOGIN_PAUSE: &str =
 
 pub const CLEAR_ADMIN_LOGIN_FAILURES: &str = "DELETE FROM admin_login_failures WHERE username = $1";
 
+pub const SELECT_DEPLOYMENT_KEY: &str =
+    "SELECT fingerprint FROM deployment_keys WHERE purpose = $1";
+
+/// The first node to record a purpose's key wins; the others read back the winner's.
+pub const RECORD_DEPLOYMENT_KEY: &str = "\
+    INSERT INTO deployment_keys (purpose, fingerprint, recorded_at) VALUES ($1, $2, $3) \
+    ON CONFLICT (purpose) DO NOTHING";
+
+pub const REPLACE_DEPLOYMENT_KEY: &str = "\
+    INSERT INTO deployment_keys (purpose, fingerprint, recorded_at) VALUES ($1, $2, $3) \
+    ON CONFLICT (purpose) DO UPDATE SET fingerprint = excluded.fingerprint, \
+    recorded_at = excluded.recorded_at";
+
 pub const INSERT_OTP: &str = concat!(
     "INSERT INTO otps (",
     otp_columns!(),

@@ -295,6 +295,20 @@ pub trait Store: Send + Sync {
         pending_before: i64,
     ) -> Result<u64, StoreError>;
 
+    /// The fingerprint of the key every node must hold for `purpose` (`signing`, `auth`), if one
+    /// is recorded.
+    async fn deployment_key(&self, purpose: &str) -> Result<Option<String>, StoreError>;
+
+    /// Records `fingerprint` for `purpose` unless another is recorded (or, with `replace`, in any
+    /// case) and returns the one recorded now: the caller's, or the first node's.
+    async fn record_deployment_key(
+        &self,
+        purpose: &str,
+        fingerprint: &str,
+        now: i64,
+        replace: bool,
+    ) -> Result<String, StoreError>;
+
     /// Whether the store answers (the status page).
     async fn ping(&self) -> Result<(), StoreError>;
 

@@ -59,7 +59,7 @@ async fn migrations_apply_twice_without_error() {
         return;
     };
     let url = schema.url();
-    assert_eq!(PgStore::migrate(url).await.unwrap(), vec![1, 2, 3, 4, 5]);
+    assert_eq!(PgStore::migrate(url).await.unwrap(), vec![1, 2, 3, 4, 5, 6]);
     assert_eq!(PgStore::migrate(url).await.unwrap(), Vec::<i64>::new());
     let first = PgStore::connect(url).await.unwrap();
     first.ping().await.unwrap();

@@ -82,6 +82,29 @@ impl Storage {
     pub async fn restart(&self, adjust: impl FnOnce(&mut Config)) -> TestServer {
         TestServer::start_on(self.clone(), adjust).await
     }
+
+    /// A restart that may be refused.
+    pub async fn try_restart(
+        &self,
+        adjust: impl FnOnce(&mut Config),
+    ) -> Result<TestServer, openirp_server::StartError> {
+        TestServer::try_start_on(self.clone(), adjust).await
+    }
+}
+
+/// Copies the three key files of `from`'s key folder into `to`'s (created mode 0700).
+pub fn copy_keys(from: &std::path::Path, to: &std::path::Path) {
+    use std::os::unix::fs::DirBuilderExt;
+    let (source, target) = (from.join("keys"), to.join("keys"));
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(&target)
+        .expect("key folder");
+    for entry in std::fs::read_dir(&source).expect("the source key folder") {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), target.join(entry.file_name())).expect("key copied");
+    }
 }
 
 impl TestServer {
@@ -95,26 +118,50 @@ impl TestServer {
         Self::start_on(Storage::fresh().await, adjust).await
     }
 
+    /// A second node beside `other`: a data directory of its own holding a copy of `other`'s key
+    /// folder, on the same records (the caller points it at the same database, if any).
+    #[allow(dead_code)] // used by postgres.rs, which e2e_postgres leaves out
+    pub async fn start_beside(other: &TestServer, adjust: impl FnOnce(&mut Config)) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let data_dir = dir.path().join("data");
+        copy_keys(&other.data_dir, &data_dir);
+        let storage = Storage {
+            data_dir,
+            _dir: Arc::new(dir),
+            schema: other.storage.schema.clone(),
+        };
+        Self::start_on(storage, adjust).await
+    }
+
     async fn start_on(storage: Storage, adjust: impl FnOnce(&mut Config)) -> Self {
+        Self::try_start_on(storage, adjust)
+            .await
+            .expect("server opens")
+    }
+
+    async fn try_start_on(
+        storage: Storage,
+        adjust: impl FnOnce(&mut Config),
+    ) -> Result<Self, openirp_server::StartError> {
         let mut config = Config::new(&storage.data_dir);
         config.listen = "127.0.0.1:0".parse().unwrap();
         config.database_url = storage.schema.as_ref().map(|s| s.url().to_string());
         adjust(&mut config);
-        let state = openirp_server::open(config).await.expect("server opens");
+        let state = openirp_server::open(config).await?;
         let listener = openirp_server::bind(&state).await.expect("server binds");
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(openirp_server::serve(state, listener, async {
             let _ = stopped.await;
         }));
-        TestServer {
+        Ok(TestServer {
             base,
             data_dir: storage.data_dir.clone(),
             http: reqwest::Client::new(),
             stop: Some(stop),
             task: Some(task),
             storage,
-        }
+        })
     }
 
     /// Stops gracefully (the store is flushed and closed) and hands back its storage, kept as long

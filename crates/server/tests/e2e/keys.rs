@@ -1,6 +1,7 @@
-use crate::harness::TestServer;
+use crate::harness::{TestServer, copy_keys};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use openirp_server::StartError;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keys_are_published_and_agree_with_each_other() {
@@ -66,4 +67,47 @@ async fn keys_are_private_files_and_a_restart_reuses_them() {
     assert_eq!(again.signing_cert().await, cert);
     again.stop().await;
     drop(keep);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_with_other_keys_is_refused_until_they_are_adopted() {
+    let server = TestServer::start().await;
+    let dir = server.data_dir.clone();
+    let first_cert = server.signing_cert().await;
+    let keep = server.stop().await;
+    let keys = dir.join("keys");
+    let saved = tempfile::tempdir().unwrap();
+    copy_keys(&dir, saved.path());
+
+    // The key folder lost: the start is refused, and no keys of its own are made.
+    std::fs::remove_dir_all(&keys).unwrap();
+    let refused = keep.try_restart(|_| {}).await.err().expect("refused");
+    assert!(
+        matches!(&refused, StartError::KeysDiffer(m) if m.contains("holds no keys")),
+        "{refused}"
+    );
+    assert!(!keys.exists(), "a refused node made keys");
+
+    // Another deployment's keys: refused too.
+    let other = TestServer::start().await;
+    let other_cert = other.signing_cert().await;
+    let other_keep = other.stop().await;
+    copy_keys(&other_keep.data_dir, &dir);
+    let refused = keep.try_restart(|_| {}).await.err().expect("refused");
+    assert!(
+        matches!(&refused, StartError::KeysDiffer(m) if m.contains("is not the one")),
+        "{refused}"
+    );
+
+    // Adopted on purpose: the node starts and publishes them; now the first keys are refused.
+    let adopted = keep.restart(|c| c.adopt_keys = true).await;
+    assert_eq!(adopted.signing_cert().await, other_cert);
+    adopted.stop().await;
+    std::fs::remove_dir_all(&keys).unwrap();
+    copy_keys(saved.path(), &dir);
+    assert!(keep.try_restart(|_| {}).await.is_err());
+    let back = keep.restart(|c| c.adopt_keys = true).await;
+    assert_eq!(back.signing_cert().await, first_cert);
+    back.stop().await;
+    drop((keep, other_keep));
 }

@@ -20,7 +20,7 @@ async fn two_nodes_on_one_postgres_share_sessions_numbers_and_documents() {
     };
     let url = schema.url().to_string();
     let a = TestServer::start_with(|c| c.database_url = Some(url.clone())).await;
-    let b = TestServer::start_with(|c| {
+    let b = TestServer::start_beside(&a, |c| {
         c.database_url = Some(url.clone());
         c.ack_prefix = 12;
     })

@@ -188,5 +188,10 @@ fn migrator() -> Migrator {
             "admin login failures",
             include_str!("../../migrations/postgres/0005_admin_login_failures.sql"),
         ),
+        migration(
+            6,
+            "deployment keys",
+            include_str!("../../migrations/postgres/0006_deployment_keys.sql"),
+        ),
     ])
 }

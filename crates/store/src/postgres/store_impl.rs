@@ -1163,6 +1163,47 @@ impl Store for PgStore {
         })
     }
 
+    async fn deployment_key(&self, purpose: &str) -> Result<Option<String>, StoreError> {
+        retrying!(self, Replay::Safe, async {
+            let mut conn = self.pool.acquire().await.map_err(before)?;
+            sqlx::query_scalar(sql::SELECT_DEPLOYMENT_KEY)
+                .bind(purpose.to_string())
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(before)
+        })
+    }
+
+    async fn record_deployment_key(
+        &self,
+        purpose: &str,
+        fingerprint: &str,
+        now: i64,
+        replace: bool,
+    ) -> Result<String, StoreError> {
+        let statement = if replace {
+            sql::REPLACE_DEPLOYMENT_KEY
+        } else {
+            sql::RECORD_DEPLOYMENT_KEY
+        };
+        // Both statements give the same rows when run again.
+        retrying!(self, Replay::Safe, async {
+            let mut conn = self.pool.acquire().await.map_err(before)?;
+            sqlx::query(statement)
+                .bind(purpose.to_string())
+                .bind(fingerprint.to_string())
+                .bind(now)
+                .execute(&mut *conn)
+                .await
+                .map_err(sent)?;
+            sqlx::query_scalar(sql::SELECT_DEPLOYMENT_KEY)
+                .bind(purpose.to_string())
+                .fetch_one(&mut *conn)
+                .await
+                .map_err(before)
+        })
+    }
+
     async fn ping(&self) -> Result<(), StoreError> {
         retrying!(self, Replay::Safe, async {
             sqlx::query(sql::PING)

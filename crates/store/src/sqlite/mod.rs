@@ -222,6 +222,11 @@ fn migrator() -> Migrator {
             "admin login failures",
             include_str!("../../migrations/sqlite/0005_admin_login_failures.sql"),
         ),
+        migration(
+            6,
+            "deployment keys",
+            include_str!("../../migrations/sqlite/0006_deployment_keys.sql"),
+        ),
     ])
 }
 

@@ -822,6 +822,43 @@ impl Store for SqliteStore {
         Ok(deleted)
     }
 
+    async fn deployment_key(&self, purpose: &str) -> Result<Option<String>, StoreError> {
+        sqlx::query_scalar(sql::SELECT_DEPLOYMENT_KEY)
+            .bind(purpose.to_string())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)
+    }
+
+    async fn record_deployment_key(
+        &self,
+        purpose: &str,
+        fingerprint: &str,
+        now: i64,
+        replace: bool,
+    ) -> Result<String, StoreError> {
+        let statement = if replace {
+            sql::REPLACE_DEPLOYMENT_KEY
+        } else {
+            sql::RECORD_DEPLOYMENT_KEY
+        };
+        let mut tx = self.writer.begin_with(BEGIN_WRITE).await.map_err(backend)?;
+        sqlx::query(statement)
+            .bind(purpose.to_string())
+            .bind(fingerprint.to_string())
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        let recorded = sqlx::query_scalar(sql::SELECT_DEPLOYMENT_KEY)
+            .bind(purpose.to_string())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(backend)?;
+        tx.commit().await.map_err(backend)?;
+        Ok(recorded)
+    }
+
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query(sql::PING)
             .fetch_one(&self.reader)
