@@ -193,6 +193,15 @@ pub const RECORD_DEPLOYMENT_KEY: &str = "\
     INSERT INTO deployment_keys (purpose, fingerprint, recorded_at) VALUES ($1, $2, $3) \
     ON CONFLICT (purpose) DO NOTHING";
 
+/// The statement that records a deployment key: kept if one is recorded, or replacing it.
+pub fn record_deployment_key(replace: bool) -> &'static str {
+    if replace {
+        REPLACE_DEPLOYMENT_KEY
+    } else {
+        RECORD_DEPLOYMENT_KEY
+    }
+}
+
 pub const REPLACE_DEPLOYMENT_KEY: &str = "\
     INSERT INTO deployment_keys (purpose, fingerprint, recorded_at) VALUES ($1, $2, $3) \
     ON CONFLICT (purpose) DO UPDATE SET fingerprint = excluded.fingerprint, \

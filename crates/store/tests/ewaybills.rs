@@ -7,29 +7,14 @@ use openirp_store::{
     StoreError,
 };
 use support::backends;
+use support::records::{self, NOW};
 
-const NOW: i64 = 1_750_000_000;
-
+/// E-invoice `n` of one seller, dated `doc_date` (dd/mm/yyyy).
 fn einvoice(n: u32, doc_date: &str) -> EInvoice {
     EInvoice {
-        irn: format!("{n:064x}"),
-        seller_gstin: "29AAACB1234C1Z5".to_string(),
-        buyer_gstin: "27AAACB1234C1Z7".to_string(),
-        doc_type: "INV".to_string(),
-        doc_no: format!("Doc/{n}"),
         doc_date: doc_date.to_string(),
         fin_year: "2026-27".to_string(),
-        ack_no: 100 + i64::from(n),
-        ack_dt: NOW + i64::from(n),
-        signed_invoice: format!("si{n}"),
-        signed_qr: format!("sq{n}"),
-        status: "ACT".to_string(),
-        cancel_reason: None,
-        cancel_remark: None,
-        cancelled_at: None,
-        total_inv_value: "1180.00".to_string(),
-        created_by_user: "user1".to_string(),
-        created_by_client: "CL1".to_string(),
+        ..records::einvoice(n, 100 + i64::from(n))
     }
 }
 

@@ -6,12 +6,11 @@ mod support;
 use std::time::Duration;
 
 use openirp_store::{
-    Admin, ApiClient, ApiUser, Developer, GstinRecord, Otp, OtpUse, OutboxMessage, PortalSession,
-    Session, Store, StoreError, TaxpayerBundle,
+    Admin, ApiClient, ApiUser, Developer, Otp, OtpUse, OutboxMessage, PortalSession, Session,
+    Store, StoreError, TaxpayerBundle,
 };
 use support::backends;
-
-const NOW: i64 = 1_750_000_000;
+use support::records::{NOW, gstin};
 
 fn developer(id: &str, category: &str, pan: &str) -> Developer {
     Developer {
@@ -50,28 +49,6 @@ fn user(name: &str, owner: Option<&str>) -> ApiUser {
         active: true,
         created_at: NOW,
         owner_client: owner.map(str::to_string),
-    }
-}
-
-fn gstin(id: &str) -> GstinRecord {
-    GstinRecord {
-        gstin: id.to_string(),
-        legal_name: format!("Legal {id}"),
-        trade_name: None,
-        addr_bnm: None,
-        addr_bno: None,
-        addr_flno: None,
-        addr_st: None,
-        addr_loc: None,
-        state_code: 29,
-        pincode: None,
-        txp_type: "REG".to_string(),
-        status: "ACT".to_string(),
-        blk_status: None,
-        dt_reg: None,
-        dt_dreg: None,
-        checksum_exempt: true,
-        aato_crore: None,
     }
 }
 

@@ -3,55 +3,13 @@
 //! Needs `OPENIRP_TEST_DATABASE_URL` (see `openirp_testdb`); without it each test is skipped with a
 //! note, and fails under `OPENIRP_REQUIRE_TOOLS`.
 
+mod support;
+
 use std::sync::Arc;
 
-use openirp_store::{EInvoice, GstinRecord, InsertOutcome, PgOptions, PgStore, Store};
+use openirp_store::{InsertOutcome, PgOptions, PgStore, Store};
 use openirp_testdb::PgSchema;
-
-fn gstin(g: &str) -> GstinRecord {
-    GstinRecord {
-        gstin: g.to_string(),
-        legal_name: "Acme Pvt Ltd".to_string(),
-        trade_name: Some("Acme".to_string()),
-        addr_bnm: None,
-        addr_bno: Some("12".to_string()),
-        addr_flno: None,
-        addr_st: Some("MG Road".to_string()),
-        addr_loc: Some("Bengaluru".to_string()),
-        state_code: 29,
-        pincode: Some(560_001),
-        txp_type: "REG".to_string(),
-        status: "ACT".to_string(),
-        blk_status: None,
-        dt_reg: Some("01/07/2017".to_string()),
-        dt_dreg: None,
-        checksum_exempt: true,
-        aato_crore: Some("12.5".to_string()),
-    }
-}
-
-fn invoice(irn: &str, ack_no: i64) -> EInvoice {
-    EInvoice {
-        irn: irn.to_string(),
-        seller_gstin: "29AAACB1234C1Z5".to_string(),
-        buyer_gstin: "27AAACB1234C1Z7".to_string(),
-        doc_type: "INV".to_string(),
-        doc_no: format!("D-{ack_no}"),
-        doc_date: "01/04/2025".to_string(),
-        fin_year: "2025-26".to_string(),
-        ack_no,
-        ack_dt: 1_750_000_000,
-        signed_invoice: "si".to_string(),
-        signed_qr: "sq".to_string(),
-        status: "ACT".to_string(),
-        cancel_reason: None,
-        cancel_remark: None,
-        cancelled_at: None,
-        total_inv_value: "1.00".to_string(),
-        created_by_user: "u".to_string(),
-        created_by_client: "c".to_string(),
-    }
-}
+use support::records::{einvoice, gstin};
 
 #[tokio::test]
 async fn migrations_apply_twice_without_error() {
@@ -102,10 +60,9 @@ async fn operations_survive_terminated_connections() {
         // Reads, idempotent writes and the IRN insert all recover through the retries.
         assert!(store.get_gstin("29AAACB1234C1Z5").await.unwrap().is_some());
         store.put_gstin(&gstin("29AAACB1234C1Z5")).await.unwrap();
-        let the_irn = format!("g{round:0>63}");
         assert_eq!(
             store
-                .insert_einvoice(invoice(&the_irn, 9_000 + round as i64))
+                .insert_einvoice(einvoice(round, 9_000 + i64::from(round)))
                 .await,
             Ok(InsertOutcome::Inserted)
         );

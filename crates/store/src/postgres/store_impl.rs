@@ -1181,11 +1181,7 @@ impl Store for PgStore {
         now: i64,
         replace: bool,
     ) -> Result<String, StoreError> {
-        let statement = if replace {
-            sql::REPLACE_DEPLOYMENT_KEY
-        } else {
-            sql::RECORD_DEPLOYMENT_KEY
-        };
+        let statement = sql::record_deployment_key(replace);
         // Both statements give the same rows when run again.
         retrying!(self, Replay::Safe, async {
             let mut conn = self.pool.acquire().await.map_err(before)?;

@@ -837,11 +837,7 @@ impl Store for SqliteStore {
         now: i64,
         replace: bool,
     ) -> Result<String, StoreError> {
-        let statement = if replace {
-            sql::REPLACE_DEPLOYMENT_KEY
-        } else {
-            sql::RECORD_DEPLOYMENT_KEY
-        };
+        let statement = sql::record_deployment_key(replace);
         let mut tx = self.writer.begin_with(BEGIN_WRITE).await.map_err(backend)?;
         sqlx::query(statement)
             .bind(purpose.to_string())

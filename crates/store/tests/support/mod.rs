@@ -11,6 +11,8 @@
 // Each test file uses only part of this module.
 #![allow(dead_code)]
 
+pub mod records;
+
 use std::cell::Cell;
 use std::path::PathBuf;
 use std::sync::Arc;
