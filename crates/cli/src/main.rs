@@ -1,6 +1,7 @@
 //! `openirp`: one binary for the IRP server and the tools around it.
 
 mod admin;
+mod backup;
 mod bench;
 mod cancel;
 mod ewb;
@@ -78,6 +79,8 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Apply the database migrations (SQLite file or --database PostgreSQL) and stop.
     Migrate(migrate::MigrateArgs),
+    /// Copy a SQLite node's data directory (store and keys) while it serves: the copy is a data directory.
+    Backup(backup::BackupArgs),
     /// Measure Generate IRN end to end over HTTP against the RSA-2048 signing rate of this machine.
     Bench(bench::BenchArgs),
     /// Log in to the IRP and cache the token and session key (mode 0600) for the other commands.
@@ -114,6 +117,7 @@ fn main() -> anyhow::Result<std::process::ExitCode> {
     match cli.command {
         Command::Serve(args) => serve::run(args).map(|()| std::process::ExitCode::SUCCESS),
         Command::Migrate(args) => migrate::run(args).map(|()| std::process::ExitCode::SUCCESS),
+        Command::Backup(args) => backup::run(args).map(|()| std::process::ExitCode::SUCCESS),
         Command::Bench(args) => bench::run(args).map(|()| std::process::ExitCode::SUCCESS),
         Command::Validate(args) => validate::run(args),
         Command::Admin(cmd) => admin::run(cmd).map(|()| std::process::ExitCode::SUCCESS),

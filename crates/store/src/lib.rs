@@ -22,5 +22,5 @@ pub use records::{
     EwbInsertOutcome, GstinRecord, InsertOutcome, InsertWithEwb, Otp, OtpUse, OutboxMessage,
     PoolUsage, PortalSession, Session, SessionAuth, TaxpayerBundle,
 };
-pub use sqlite::{SqliteOptions, SqliteStore};
+pub use sqlite::{BackupSummary, SqliteOptions, SqliteStore, backup_sqlite};
 pub use store::Store;

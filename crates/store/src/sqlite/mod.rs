@@ -1,5 +1,6 @@
 //! The embedded SQLite store. The design is documented on [`SqliteStore`].
 
+mod backup;
 mod rows;
 mod store_impl;
 mod writer;
@@ -19,6 +20,8 @@ use tokio::task::JoinHandle;
 use crate::StoreError;
 use crate::error::backend;
 use writer::WriteCmd;
+
+pub use backup::{BackupSummary, backup_sqlite};
 
 /// How every write transaction starts: take the write lock now, waiting up to
 /// busy_timeout for another process, so reads inside the transaction are current.
