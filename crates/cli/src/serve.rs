@@ -28,6 +28,10 @@ pub struct ServeArgs {
         hide_env_values = true
     )]
     pub database_url: Option<String>,
+    /// PostgreSQL connections this node may open (the server's max_connections must cover every
+    /// node's pool).
+    #[arg(long, env = "OPENIRP_DATABASE_POOL", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub database_pool: u32,
     /// sandbox: test-data API and movable clock; production: neither.
     #[arg(long, env = "OPENIRP_MODE", value_enum, default_value = "sandbox")]
     pub mode: ModeArg,
@@ -86,6 +90,7 @@ impl ServeArgs {
         config.max_body_bytes = self.max_body_bytes;
         config.ack_prefix = self.ack_prefix;
         config.database_url = self.database_url.clone();
+        config.database_pool = self.database_pool;
         config.adopt_keys = self.adopt_keys;
         if config.mode == Mode::Production {
             config.issuer = "OpenIRP".to_string();
@@ -150,8 +155,9 @@ fn print_banner(state: &Shared, addr: SocketAddr) {
     println!("  portal         {url}/  (API reference {url}/api-docs/)");
     match &c.database_url {
         Some(url) => println!(
-            "  data           PostgreSQL {}; keys in {}",
+            "  data           PostgreSQL {} (pool of {}); keys in {}",
             without_credentials(url),
+            c.database_pool,
             c.data_dir.display()
         ),
         None => println!(

@@ -47,6 +47,8 @@ pub struct Config {
     /// A PostgreSQL URL (`postgres://…`); `None` keeps the embedded SQLite file in `data_dir`. The keys
     /// stay in `data_dir` either way.
     pub database_url: Option<String>,
+    /// The most PostgreSQL connections this node opens.
+    pub database_pool: u32,
     /// Record this node's keys as the ones every node of the database must hold, replacing those
     /// recorded before (after a deliberate key change). Off: a node with other keys is refused.
     pub adopt_keys: bool,
@@ -68,6 +70,7 @@ impl Config {
             issuer: "OpenIRP Sandbox".to_string(),
             durable: true,
             database_url: None,
+            database_pool: 16,
             adopt_keys: false,
         }
     }

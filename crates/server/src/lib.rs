@@ -28,7 +28,7 @@ use axum::http::{StatusCode, Uri};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use openirp_crypto::CryptoError;
-use openirp_store::{CachedStore, PgStore, SqliteOptions, SqliteStore, StoreError};
+use openirp_store::{CachedStore, PgOptions, PgStore, SqliteOptions, SqliteStore, StoreError};
 use std::sync::Arc;
 use tower::Layer as _;
 
@@ -70,7 +70,14 @@ pub async fn open(config: Config) -> Result<Shared, StartError> {
     std::fs::create_dir_all(&dir).map_err(dir_error)?;
     restrict_dir(&dir).map_err(dir_error)?;
     let store: Arc<dyn openirp_store::Store> = match &config.database_url {
-        Some(url) => Arc::new(CachedStore::new(PgStore::connect(url).await?, CACHE_TTL)),
+        Some(url) => {
+            let options = PgOptions {
+                max_connections: config.database_pool,
+                ..PgOptions::default()
+            };
+            let store = PgStore::connect_with(url, options).await?;
+            Arc::new(CachedStore::new(store, CACHE_TTL))
+        }
         None => {
             let db = dir.join(SqliteStore::FILE_NAME);
             create_private_file(&db).map_err(dir_error)?;
