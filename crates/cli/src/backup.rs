@@ -32,7 +32,13 @@ pub fn run(args: BackupArgs) -> anyhow::Result<()> {
     DirBuilder::new()
         .mode(0o700)
         .create(&args.to)
-        .with_context(|| format!("creating {} (it must not exist yet)", args.to.display()))?;
+        .with_context(|| {
+            format!(
+                "creating {}: the copy goes into a new folder (which must not exist yet) inside an \
+                 existing one",
+                args.to.display()
+            )
+        })?;
     let copied = copy_into(&args.data_dir, &source, &args.to);
     if copied.is_err() {
         // Nothing half-made stays behind to be mistaken for a backup.
