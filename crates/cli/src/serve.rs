@@ -51,8 +51,9 @@ pub struct ServeArgs {
     #[arg(long, env = "OPENIRP_ACK_PREFIX", default_value_t = 11, value_parser = clap::value_parser!(u8).range(10..=99))]
     pub ack_prefix: u8,
     /// Record this node's keys as the ones every node of the database must hold, replacing those
-    /// recorded before: only after a deliberate key change (every node then needs the new keys).
-    #[arg(long, env = "OPENIRP_ADOPT_KEYS")]
+    /// recorded before: for one start after a deliberate key change (every node then needs the new
+    /// keys). A flag only, never an environment variable, so that it cannot stay on by accident.
+    #[arg(long)]
     pub adopt_keys: bool,
     /// Mark portal cookies Secure (set this when users reach the portal over HTTPS).
     #[arg(long, env = "OPENIRP_SECURE_COOKIES")]

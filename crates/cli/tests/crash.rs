@@ -79,7 +79,7 @@ async fn graceful_stop(backend: &str, database: Option<&str>) {
     let client = parties.client(&node.base).await;
     let res = reqwest::Client::new()
         .post(format!("{}/sandbox/v1/faults", node.base))
-        .json(&json!({"generate_delay_ms": HOLD_MS}))
+        .json(&json!({"gstin": parties.creds.gstin, "generate_delay_ms": HOLD_MS}))
         .send()
         .await
         .unwrap();

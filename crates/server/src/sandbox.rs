@@ -19,7 +19,9 @@ use openirp_store::{ApiClient, ApiUser, GstinRecord, StoreError, TaxpayerBundle}
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-use std::sync::atomic::Ordering;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A 4xx answer with a reason.
 pub struct ApiError(StatusCode, String);
@@ -349,42 +351,102 @@ fn clock_view(state: &Shared) -> Value {
 struct Faults {
     drop_next_generate_response: Option<bool>,
     generate_delay_ms: Option<u64>,
+    gstin: Option<String>,
 }
 
 /// The longest a sandbox Generate IRN may be held: past NIC's usual client timeouts, short of
 /// tying up a connection for good.
 const MAX_GENERATE_DELAY_MS: u64 = 120_000;
 
-/// `POST /sandbox/v1/faults`, each field optional, at least one given:
+/// GSTINs with a hold at once: a bound on what unauthenticated callers can make a node remember.
+const MAX_HELD_GSTINS: usize = 10_000;
+
+/// Sandbox "slow IRP" holds, per GSTIN, so that a developer slows only their own taxpayer's
+/// Generate IRN and never another tenant's.
+#[derive(Default)]
+pub struct GenerateHolds {
+    /// Whether any hold is set: the one read Generate IRN pays when none is.
+    any: AtomicBool,
+    by_gstin: Mutex<HashMap<String, u64>>,
+}
+
+impl GenerateHolds {
+    /// Holds `gstin`'s Generate IRN for `ms` milliseconds from now on; 0 ends the hold.
+    fn set(&self, gstin: &str, ms: u64) -> Result<(), ApiError> {
+        let mut held = self
+            .by_gstin
+            .lock()
+            .map_err(|_| ApiError::bad("the holds are unavailable"))?;
+        if ms == 0 {
+            held.remove(gstin);
+        } else if held.len() < MAX_HELD_GSTINS || held.contains_key(gstin) {
+            held.insert(gstin.to_string(), ms);
+        } else {
+            return Err(ApiError::bad(format!(
+                "{MAX_HELD_GSTINS} GSTINs are held already: end a hold first"
+            )));
+        }
+        self.any.store(!held.is_empty(), Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// How long `gstin`'s Generate IRN is held (0: not at all).
+    pub fn for_gstin(&self, gstin: &str) -> u64 {
+        if !self.any.load(Ordering::Relaxed) {
+            return 0;
+        }
+        self.by_gstin
+            .lock()
+            .ok()
+            .and_then(|held| held.get(gstin).copied())
+            .unwrap_or(0)
+    }
+}
+
+/// `POST /sandbox/v1/faults`, at least one switch given:
 /// * `{"drop_next_generate_response": true}`: the next Generate IRN is committed and then its
 ///   connection is dropped without an answer, to test client recovery from the "timeout, then 2150"
 ///   trap. `false` disarms it.
-/// * `{"generate_delay_ms": 5000}`: every Generate IRN is held that long before it is stored, to
-///   test a client's timeouts against a slow IRP (and a node's graceful shutdown). `0` ends it.
+/// * `{"gstin": "29…", "generate_delay_ms": 5000}`: every Generate IRN of that GSTIN's sessions is
+///   held that long before it is stored, to test a client's timeouts against a slow IRP (and a
+///   node's graceful shutdown). `0` ends the hold.
 pub async fn arm_faults(State(state): State<Shared>, body: Bytes) -> Result<Json<Value>, ApiError> {
     let faults: Faults = parse_body(&body)?;
     if faults.drop_next_generate_response.is_none() && faults.generate_delay_ms.is_none() {
         return Err(ApiError::bad(
-            "give drop_next_generate_response, generate_delay_ms or both",
+            "give drop_next_generate_response, generate_delay_ms (with gstin) or both",
         ));
     }
+    let mut answer = serde_json::Map::new();
     if let Some(ms) = faults.generate_delay_ms {
+        let gstin = faults
+            .gstin
+            .as_deref()
+            .filter(|g| has_gstin_shape(g))
+            .ok_or_else(|| {
+                ApiError::bad("generate_delay_ms needs the gstin whose Generate IRN to hold")
+            })?;
         if ms > MAX_GENERATE_DELAY_MS {
             return Err(ApiError::bad(format!(
                 "generate_delay_ms is at most {MAX_GENERATE_DELAY_MS}"
             )));
         }
-        state.generate_delay_ms.store(ms, Ordering::SeqCst);
+        state.generate_holds.set(gstin, ms)?;
+        answer.insert("gstin".into(), json!(gstin));
+        answer.insert("generate_delay_ms".into(), json!(ms));
+    } else if faults.gstin.is_some() {
+        return Err(ApiError::bad("gstin goes with generate_delay_ms"));
     }
     if let Some(drop) = faults.drop_next_generate_response {
         state
             .drop_next_generate_response
             .store(drop, Ordering::SeqCst);
     }
-    Ok(Json(json!({
-        "drop_next_generate_response": state.drop_next_generate_response.load(Ordering::SeqCst),
-        "generate_delay_ms": state.generate_delay_ms.load(Ordering::SeqCst),
-    })))
+    answer.insert(
+        "drop_next_generate_response".into(),
+        json!(state.drop_next_generate_response.load(Ordering::SeqCst)),
+    );
+    Ok(Json(Value::Object(answer)))
 }
 
 /// NIC's own sandbox GSTINs, which fail the checksum; preloaded so NIC's sample payloads work.

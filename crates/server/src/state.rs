@@ -8,7 +8,7 @@ use openirp_crypto::ServerKeys;
 use openirp_model::time::ShiftableClock;
 use openirp_store::Store;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64};
+use std::sync::atomic::AtomicBool;
 
 /// Shared server state.
 pub struct AppState {
@@ -23,8 +23,8 @@ pub struct AppState {
     pub signers: SigningPool,
     /// Sandbox fault: the next Generate IRN commits, then drops the connection unanswered (one shot).
     pub drop_next_generate_response: AtomicBool,
-    /// Sandbox fault: every Generate IRN is held this many milliseconds before it is stored (0: off).
-    pub generate_delay_ms: AtomicU64,
+    /// Sandbox fault: Generate IRN of some GSTINs held a while before it is stored.
+    pub generate_holds: crate::sandbox::GenerateHolds,
 }
 
 /// The handle handlers receive.
@@ -47,7 +47,7 @@ impl AppState {
             secrets: VerifiedSecrets::default(),
             signers,
             drop_next_generate_response: AtomicBool::new(false),
-            generate_delay_ms: AtomicU64::new(0),
+            generate_holds: Default::default(),
         })
     }
 

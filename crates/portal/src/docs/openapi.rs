@@ -601,15 +601,17 @@ fn build() -> Value {
             "tags": ["Sandbox test data"], "operationId": "armFault", "summary": "Drop or slow down Generate IRN answers",
             "description": "`{\"drop_next_generate_response\": true}` makes the next successful Generate IRN commit and \
                 then close the connection without an answer, once: the timeout-then-2150 case a client must survive. \
-                `{\"generate_delay_ms\": 5000}` holds every Generate IRN that long before it is stored (at most \
-                120000; 0 ends it), to test a client's timeouts against a slow IRP. Give either or both.",
+                `{\"gstin\": \"29AAACB1234C1Z5\", \"generate_delay_ms\": 5000}` holds every Generate IRN of that \
+                GSTIN's sessions that long before it is stored (at most 120000; 0 ends it), to test a client's \
+                timeouts against a slow IRP without slowing anyone else. Give either or both.",
             "requestBody": {"required": true, "content": {"application/json": {
                 "schema": {"type": "object", "additionalProperties": false, "minProperties": 1, "properties": {
                     "drop_next_generate_response": {"type": "boolean"},
-                    "generate_delay_ms": {"type": "integer", "minimum": 0, "maximum": 120000}}},
+                    "generate_delay_ms": {"type": "integer", "minimum": 0, "maximum": 120000},
+                    "gstin": {"type": "string", "minLength": 15, "maxLength": 15}}},
                 "example": {"drop_next_generate_response": true}}}},
-            "responses": {"200": {"description": "Both switches as they now are.",
-                "content": {"application/json": {"example": {"drop_next_generate_response": true, "generate_delay_ms": 0}}}},
+            "responses": {"200": {"description": "The drop switch as it now is, and the hold just set, if any.",
+                "content": {"application/json": {"example": {"drop_next_generate_response": true}}}},
                           "400": api_error()}
         }),
     );

@@ -53,7 +53,7 @@ async fn generate_irn(state: &Shared, headers: &HeaderMap, body: Body) -> NicRes
             )
         }
     };
-    hold_if_sandbox_delays(state).await;
+    hold_if_sandbox_delays(state, &caller.session.gstin).await;
     let (record, stored) = store_acknowledgement(state, record, ewb).await?;
     let mut data = IrnData::from(&record);
     let mut info = warning_entries(&warnings);
@@ -76,10 +76,9 @@ fn take_drop_fault(state: &Shared) -> bool {
         && armed.swap(false, Ordering::SeqCst)
 }
 
-/// Waits out the sandbox "slow IRP" fault, if armed (one relaxed read when it is not).
-async fn hold_if_sandbox_delays(state: &Shared) {
-    use std::sync::atomic::Ordering;
-    let ms = state.generate_delay_ms.load(Ordering::Relaxed);
+/// Waits out the sandbox "slow IRP" fault for `gstin`, if one is set (one relaxed read if none is).
+async fn hold_if_sandbox_delays(state: &Shared, gstin: &str) {
+    let ms = state.generate_holds.for_gstin(gstin);
     if ms > 0 && state.config.mode == crate::config::Mode::Sandbox {
         tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
     }

@@ -213,15 +213,37 @@ async fn the_drop_fault_commits_one_generate_then_cuts_the_connection_once() {
     let other = intra_state_invoice(&tp.gstin, &buyer, "29", "FAULT/2");
     client.generate_irn(other.as_bytes()).await.unwrap();
 
-    // A slow IRP: every Generate is held, until the hold is set back to 0.
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_slow_fault_holds_one_gstins_generate_only() {
+    let server = TestServer::start().await;
+    let slow = server.new_taxpayer("29").await;
+    let other = server.new_taxpayer("29").await;
+    let buyer = make_gstin(29, "AAACZ1234K", 1).unwrap();
+    assert_eq!(
+        server.put_gstin(json!({"gstin": buyer})).await.status(),
+        201
+    );
+    let arm = |body: Value| {
+        server
+            .http
+            .post(server.url("/sandbox/v1/faults"))
+            .json(&body)
+            .send()
+    };
     for bad in [
-        "{}",
-        r#"{"generate_delay_ms":-1}"#,
-        r#"{"generate_delay_ms":120001}"#,
+        json!({}),
+        json!({"generate_delay_ms": 400}),
+        json!({"gstin": slow.gstin}),
+        json!({"gstin": "not-a-gstin", "generate_delay_ms": 400}),
+        json!({"gstin": slow.gstin, "generate_delay_ms": -1}),
+        json!({"gstin": slow.gstin, "generate_delay_ms": 120_001}),
     ] {
-        assert_eq!(arm(bad).await.unwrap().status(), 400, "{bad}");
+        assert_eq!(arm(bad.clone()).await.unwrap().status(), 400, "{bad}");
     }
-    let armed: Value = arm(r#"{"generate_delay_ms":400}"#)
+    let armed: Value = arm(json!({"gstin": slow.gstin, "generate_delay_ms": 3000}))
         .await
         .unwrap()
         .json()
@@ -229,18 +251,33 @@ async fn the_drop_fault_commits_one_generate_then_cuts_the_connection_once() {
         .unwrap();
     assert_eq!(
         armed,
-        json!({"drop_next_generate_response": false, "generate_delay_ms": 400})
+        json!({"gstin": slow.gstin, "generate_delay_ms": 3000, "drop_next_generate_response": false})
     );
-    for n in 3..5 {
-        let started = std::time::Instant::now();
-        let doc = intra_state_invoice(&tp.gstin, &buyer, "29", &format!("FAULT/{n}"));
-        client.generate_irn(doc.as_bytes()).await.unwrap();
-        assert!(started.elapsed() >= std::time::Duration::from_millis(400));
-    }
-    assert_eq!(
-        arm(r#"{"generate_delay_ms":0}"#).await.unwrap().status(),
-        200
-    );
+
+    // The held GSTIN's request waits; another tenant's goes through meanwhile.
+    let held_client = std::sync::Arc::new(server.logged_in(&slow).await);
+    let started = std::time::Instant::now();
+    let held = tokio::spawn({
+        let client = held_client.clone();
+        let doc = intra_state_invoice(&slow.gstin, &buyer, "29", "SLOW/1");
+        async move { client.generate_irn(doc.as_bytes()).await }
+    });
+    let free = server.logged_in(&other).await;
+    let doc = intra_state_invoice(&other.gstin, &buyer, "29", "FREE/1");
+    free.generate_irn(doc.as_bytes()).await.unwrap();
+    assert!(!held.is_finished(), "the held request was not held");
+    held.await.unwrap().unwrap();
+    assert!(started.elapsed() >= std::time::Duration::from_millis(3000));
+
+    // 0 ends the hold.
+    let ended = arm(json!({"gstin": slow.gstin, "generate_delay_ms": 0}))
+        .await
+        .unwrap();
+    assert_eq!(ended.status(), 200);
+    let started = std::time::Instant::now();
+    let doc = intra_state_invoice(&slow.gstin, &buyer, "29", "SLOW/2");
+    held_client.generate_irn(doc.as_bytes()).await.unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_millis(3000));
     server.stop().await;
 }
 
