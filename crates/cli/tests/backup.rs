@@ -6,21 +6,16 @@
 mod nodes;
 mod support;
 
-use nodes::{AfterTransportError, Ledger, Load, Node, check_acked, parties};
+use nodes::{AfterTransportError, Ledger, Load, Node, check_acked, openirp, parties};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// `openirp backup --data-dir <from> --to <to>`, with none of the machine's `OPENIRP_*` settings.
 async fn backup(from: &Path, to: &Path) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_openirp"));
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("OPENIRP_") {
-            cmd.env_remove(key);
-        }
-    }
+    let mut cmd = openirp();
     cmd.arg("backup")
         .arg("--data-dir")
         .arg(from)

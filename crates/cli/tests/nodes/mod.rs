@@ -5,7 +5,7 @@
 // Each test file uses a different part of this module.
 #![allow(dead_code)]
 
-use crate::support::today;
+use crate::support::{inter_state_invoice, today};
 use openirp_client::{ClientError, Credentials, NicClient, verify_signed};
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
@@ -18,6 +18,17 @@ use std::time::{Duration, Instant};
 
 /// Concurrent checks after a run.
 const CHECK_TASKS: usize = 16;
+
+/// The binary, with none of the machine's `OPENIRP_*` configuration.
+pub fn openirp() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_openirp"));
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("OPENIRP_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd
+}
 
 /// One `openirp serve` process. Dropping it kills it, so a failed assertion leaves no server behind.
 pub struct Node {
@@ -41,13 +52,7 @@ impl Node {
                 .append(true)
                 .open(log)
                 .unwrap();
-            let mut cmd = Command::new(env!("CARGO_BIN_EXE_openirp"));
-            // Nothing of the machine's OPENIRP_* configuration reaches the node.
-            for (key, _) in std::env::vars_os() {
-                if key.to_string_lossy().starts_with("OPENIRP_") {
-                    cmd.env_remove(key);
-                }
-            }
+            let mut cmd = openirp();
             cmd.arg("serve")
                 .arg("--listen")
                 .arg(format!("127.0.0.1:{port}"))
@@ -147,21 +152,6 @@ pub fn log_tail(log: &Path) -> String {
     text[start..].to_string()
 }
 
-/// An inter-state goods invoice from Bengaluru (29) to Mumbai (27), always the same bytes for the same
-/// document number: the resend of an unanswered document is exactly what was sent.
-pub fn invoice(seller: &str, buyer: &str, doc_no: &str, date: &str) -> Vec<u8> {
-    format!(
-        r#"{{"Version":"1.1","TranDtls":{{"TaxSch":"GST","SupTyp":"B2B"}},
-        "DocDtls":{{"Typ":"INV","No":"{doc_no}","Dt":"{date}"}},
-        "SellerDtls":{{"Gstin":"{seller}","LglNm":"Seller Private Limited","Addr1":"1 MG Road","Loc":"Bengaluru","Pin":560001,"Stcd":"29"}},
-        "BuyerDtls":{{"Gstin":"{buyer}","LglNm":"Buyer Private Limited","Pos":"27","Addr1":"Fort","Loc":"Mumbai","Pin":400001,"Stcd":"27"}},
-        "ItemList":[{{"SlNo":"1","PrdDesc":"Laptop","IsServc":"N","HsnCd":"84713010","Qty":2,"Unit":"NOS","UnitPrice":500.0,
-          "TotAmt":1000.0,"AssAmt":1000.0,"GstRt":18,"IgstAmt":180.0,"TotItemVal":1180.0}}],
-        "ValDtls":{{"AssVal":1000.0,"IgstVal":180.0,"TotInvVal":1180.0}}}}"#
-    )
-    .into_bytes()
-}
-
 /// The seller and buyer of the run, and the document date.
 pub struct Parties {
     pub creds: Credentials,
@@ -171,7 +161,7 @@ pub struct Parties {
 
 impl Parties {
     pub fn invoice(&self, doc_no: &str) -> Vec<u8> {
-        invoice(&self.creds.gstin, &self.buyer, doc_no, &self.date)
+        inter_state_invoice(&self.creds.gstin, &self.buyer, doc_no, &self.date).into_bytes()
     }
 
     /// A client logged in at `base` (a fresh connection pool for each node process).

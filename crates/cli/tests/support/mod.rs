@@ -59,17 +59,7 @@ impl Server {
             gstin: field("gstin"),
         };
         let client = openirp_client::NicClient::new(&self.base, &pem, creds).unwrap();
-        let invoice = format!(
-            r#"{{"Version":"1.1","TranDtls":{{"TaxSch":"GST","SupTyp":"B2B"}},
-            "DocDtls":{{"Typ":"INV","No":"{doc_no}","Dt":"{date}"}},
-            "SellerDtls":{{"Gstin":"{seller}","LglNm":"Seller Private Limited","Addr1":"1 MG Road","Loc":"Bengaluru","Pin":560001,"Stcd":"29"}},
-            "BuyerDtls":{{"Gstin":"{buyer}","LglNm":"Buyer Private Limited","Pos":"27","Addr1":"Fort","Loc":"Mumbai","Pin":400001,"Stcd":"27"}},
-            "ItemList":[{{"SlNo":"1","PrdDesc":"Laptop","IsServc":"N","HsnCd":"84713010","Qty":2,"Unit":"NOS","UnitPrice":500.0,
-              "TotAmt":1000.0,"AssAmt":1000.0,"GstRt":18,"IgstAmt":180.0,"TotItemVal":1180.0}}],
-            "ValDtls":{{"AssVal":1000.0,"IgstVal":180.0,"TotInvVal":1180.0}}}}"#,
-            seller = field("gstin"),
-            date = today()
-        );
+        let invoice = inter_state_invoice(&field("gstin"), buyer, doc_no, &today());
         client.generate(invoice.as_bytes()).await.unwrap().irn
     }
 }
@@ -127,6 +117,20 @@ pub fn stdout(o: &Output) -> String {
 
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// An inter-state goods invoice from Bengaluru (29, PIN 560001) to Mumbai (27, PIN 400001), always
+/// the same text for the same arguments (so a resend is exactly what was sent).
+pub fn inter_state_invoice(seller: &str, buyer: &str, doc_no: &str, date: &str) -> String {
+    format!(
+        r#"{{"Version":"1.1","TranDtls":{{"TaxSch":"GST","SupTyp":"B2B"}},
+        "DocDtls":{{"Typ":"INV","No":"{doc_no}","Dt":"{date}"}},
+        "SellerDtls":{{"Gstin":"{seller}","LglNm":"Seller Private Limited","Addr1":"1 MG Road","Loc":"Bengaluru","Pin":560001,"Stcd":"29"}},
+        "BuyerDtls":{{"Gstin":"{buyer}","LglNm":"Buyer Private Limited","Pos":"27","Addr1":"Fort","Loc":"Mumbai","Pin":400001,"Stcd":"27"}},
+        "ItemList":[{{"SlNo":"1","PrdDesc":"Laptop","IsServc":"N","HsnCd":"84713010","Qty":2,"Unit":"NOS","UnitPrice":500.0,
+          "TotAmt":1000.0,"AssAmt":1000.0,"GstRt":18,"IgstAmt":180.0,"TotItemVal":1180.0}}],
+        "ValDtls":{{"AssVal":1000.0,"IgstVal":180.0,"TotInvVal":1180.0}}}}"#
+    )
 }
 
 pub fn today() -> String {
