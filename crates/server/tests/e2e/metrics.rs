@@ -163,43 +163,52 @@ async fn every_answer_carries_a_request_id() {
 async fn store_pools_are_read_at_each_scrape() {
     // The PostgreSQL pool's size is the operator's (--database-pool); SQLite's pools are fixed.
     let server = TestServer::start_with(|c| c.database_pool = 5).await;
-    // Another server of this process may have scraped last; the pools are read again for each
-    // scrape, so this one's page shows this server's store.
-    let page = scrape(&server).await;
     let pools: &[&str] = match crate::BACKEND {
         Backend::Sqlite => &["reader", "writer"],
         Backend::Postgres => &["main"],
     };
-    for pool in pools {
-        let max = sample(
-            &page,
-            "openirp_store_pool_max_connections",
-            &[("pool", pool)],
-        );
-        let in_use = sample(
-            &page,
-            "openirp_store_pool_connections",
-            &[("pool", pool), ("state", "in_use")],
-        );
-        let idle = sample(
-            &page,
-            "openirp_store_pool_connections",
-            &[("pool", pool), ("state", "idle")],
-        );
-        assert!(max >= 1.0, "{pool}: {page}");
-        assert!(in_use + idle <= max, "{pool}: {page}");
+    // The gauges are the process's: another test's server may scrape between this server's reading
+    // of its pools and the page being rendered. A page of this server's alone comes within a few.
+    let mut page = String::new();
+    for _ in 0..20 {
+        page = scrape(&server).await;
+        if pools
+            .iter()
+            .all(|pool| pool_reading_fits(&page, pool, crate::BACKEND))
+        {
+            break;
+        }
     }
-    if crate::BACKEND == Backend::Postgres {
-        // The configured pool, and the connection the background ping left open.
-        let main = [("pool", "main")];
-        assert_eq!(
-            sample(&page, "openirp_store_pool_max_connections", &main),
-            5.0
-        );
+    for pool in pools {
         assert!(
-            sample(&page, "openirp_store_pool_connections", &main) >= 1.0,
-            "{page}"
+            pool_reading_fits(&page, pool, crate::BACKEND),
+            "{pool}: {page}"
         );
     }
     server.stop().await;
+}
+
+/// Whether `page` reports `pool` as this test's server has it: open connections within the limit,
+/// and on PostgreSQL the configured limit of 5 with the background ping's connection open.
+fn pool_reading_fits(page: &str, pool: &str, backend: Backend) -> bool {
+    let max = sample(
+        page,
+        "openirp_store_pool_max_connections",
+        &[("pool", pool)],
+    );
+    let in_use = sample(
+        page,
+        "openirp_store_pool_connections",
+        &[("pool", pool), ("state", "in_use")],
+    );
+    let idle = sample(
+        page,
+        "openirp_store_pool_connections",
+        &[("pool", pool), ("state", "idle")],
+    );
+    let within = max >= 1.0 && in_use + idle <= max;
+    match backend {
+        Backend::Sqlite => within,
+        Backend::Postgres => within && max == 5.0 && in_use + idle >= 1.0,
+    }
 }
