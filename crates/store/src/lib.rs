@@ -7,6 +7,7 @@
 
 mod cached;
 mod error;
+mod migrations;
 mod postgres;
 mod records;
 mod rows;

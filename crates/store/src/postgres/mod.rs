@@ -5,9 +5,9 @@ mod store_impl;
 
 use std::time::Duration;
 
-use sqlx::migrate::{Migrate, Migration, MigrationType, Migrator};
+use sqlx::migrate::Migrate;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions};
-use sqlx::{ConnectOptions, Connection, PgPool, SqlSafeStr};
+use sqlx::{ConnectOptions, Connection, PgPool};
 
 use crate::StoreError;
 
@@ -92,7 +92,7 @@ impl PgStore {
             .connect_with(connect)
             .await
             .map_err(|e| StoreError::Backend(format!("connecting to PostgreSQL: {e}")))?;
-        migrator()
+        crate::migrations::migrator(&crate::migrations::POSTGRES)
             .run(&pool)
             .await
             .map_err(|e| StoreError::Backend(format!("migrating PostgreSQL: {e}")))?;
@@ -121,7 +121,7 @@ impl PgStore {
             .into_iter()
             .map(|m| m.version)
             .collect();
-        let migrator = migrator();
+        let migrator = crate::migrations::migrator(&crate::migrations::POSTGRES);
         migrator.run(&mut conn).await.map_err(migrate_err)?;
         let _ = conn.close().await;
         Ok(migrator
@@ -148,50 +148,4 @@ fn pause(attempt: u32) -> Duration {
     FIRST_PAUSE
         .saturating_mul(1 << attempt.saturating_sub(1).min(6))
         .min(Duration::from_secs(1))
-}
-
-/// The embedded PostgreSQL migrations, in version order (the same versions and names as the
-/// SQLite ones).
-fn migrator() -> Migrator {
-    let migration = |version, name: &str, sql: &'static str| {
-        Migration::new(
-            version,
-            name.to_string().into(),
-            MigrationType::Simple,
-            sql.into_sql_str(),
-            false,
-        )
-    };
-    Migrator::with_migrations(vec![
-        migration(
-            1,
-            "initial",
-            include_str!("../../migrations/postgres/0001_initial.sql"),
-        ),
-        migration(
-            2,
-            "gstin aato",
-            include_str!("../../migrations/postgres/0002_gstin_aato.sql"),
-        ),
-        migration(
-            3,
-            "portal",
-            include_str!("../../migrations/postgres/0003_portal.sql"),
-        ),
-        migration(
-            4,
-            "ewaybills",
-            include_str!("../../migrations/postgres/0004_ewaybills.sql"),
-        ),
-        migration(
-            5,
-            "admin login failures",
-            include_str!("../../migrations/postgres/0005_admin_login_failures.sql"),
-        ),
-        migration(
-            6,
-            "deployment keys",
-            include_str!("../../migrations/postgres/0006_deployment_keys.sql"),
-        ),
-    ])
 }

@@ -9,11 +9,10 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
 };
-use sqlx::{AssertSqlSafe, Row, SqlSafeStr, SqlitePool};
+use sqlx::{AssertSqlSafe, Row, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
@@ -98,7 +97,7 @@ impl SqliteStore {
     pub async fn open_with(path: &Path, options: SqliteOptions) -> Result<Self, StoreError> {
         let base = connect_options(path, options.durable);
         let writer = open_writer(base.clone()).await?;
-        migrator()
+        crate::migrations::migrator(&crate::migrations::SQLITE)
             .run(&writer)
             .await
             .map_err(|e| StoreError::Backend(format!("migrating {}: {e}", path.display())))?;
@@ -186,51 +185,6 @@ async fn open_reader(base: SqliteConnectOptions, size: u32) -> Result<SqlitePool
         .connect_with(base.read_only(true))
         .await
         .map_err(backend)
-}
-
-/// The embedded SQLite migrations, in version order.
-fn migrator() -> Migrator {
-    let migration = |version, name: &str, sql: &'static str| {
-        Migration::new(
-            version,
-            name.to_string().into(),
-            MigrationType::Simple,
-            sql.into_sql_str(),
-            false,
-        )
-    };
-    Migrator::with_migrations(vec![
-        migration(
-            1,
-            "initial",
-            include_str!("../../migrations/sqlite/0001_initial.sql"),
-        ),
-        migration(
-            2,
-            "gstin aato",
-            include_str!("../../migrations/sqlite/0002_gstin_aato.sql"),
-        ),
-        migration(
-            3,
-            "portal",
-            include_str!("../../migrations/sqlite/0003_portal.sql"),
-        ),
-        migration(
-            4,
-            "ewaybills",
-            include_str!("../../migrations/sqlite/0004_ewaybills.sql"),
-        ),
-        migration(
-            5,
-            "admin login failures",
-            include_str!("../../migrations/sqlite/0005_admin_login_failures.sql"),
-        ),
-        migration(
-            6,
-            "deployment keys",
-            include_str!("../../migrations/sqlite/0006_deployment_keys.sql"),
-        ),
-    ])
 }
 
 /// A pragma answers either text (journal_mode) or an integer (synchronous).
