@@ -67,15 +67,13 @@ impl Storage {
     /// Everything the store holds, as text: the SQLite file and its WAL, or every row of every
     /// table of the schema. For checks of what a thief of the database would read.
     pub async fn everything_stored(&self) -> String {
-        match (&self.schema, self.sqlite_file()) {
-            (Some(schema), _) => schema.all_rows_as_text().await,
-            (None, Some(db)) => {
-                let mut bytes = std::fs::read(&db).expect("the SQLite file");
-                bytes.extend(std::fs::read(db.with_extension("db-wal")).unwrap_or_default());
-                String::from_utf8_lossy(&bytes).into_owned()
-            }
-            (None, None) => unreachable!("a store is a file or a schema"),
+        if let Some(schema) = &self.schema {
+            return schema.all_rows_as_text().await;
         }
+        let db = self.data_dir.join("openirp.db");
+        let mut bytes = std::fs::read(&db).expect("the SQLite file");
+        bytes.extend(std::fs::read(db.with_extension("db-wal")).unwrap_or_default());
+        String::from_utf8_lossy(&bytes).into_owned()
     }
 
     /// A server again on these records (a restart).
